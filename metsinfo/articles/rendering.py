@@ -1,0 +1,245 @@
+"""Markdown to safe HTML, once, at save time.
+
+Editors write Markdown; readers get the stored result. The pipeline is Python-Markdown (stable
+heading ids, footnotes for sources, tables, attribute lists, "what the evidence says" notes as
+admonitions), then glossary links on the first use of each term, then bleach with an explicit
+allow-list, so even an editor's raw HTML cannot put a script on the page.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from xml.etree.ElementTree import Element
+
+import bleach
+import markdown
+from django.urls import reverse
+from markdown.extensions import Extension
+from markdown.extensions.footnotes import FootnoteExtension
+from markdown.treeprocessors import Treeprocessor
+
+ALLOWED_TAGS = frozenset(
+    {
+        "a", "abbr", "blockquote", "br", "code", "dd", "div", "dl", "dt", "em", "h3", "h4", "h5",
+        "h6", "hr", "li", "ol", "p", "pre", "span", "strong", "sup", "sub", "table", "tbody", "td",
+        "tfoot", "th", "thead", "tr", "ul",
+    }
+)  # fmt: skip
+_COMMON_ATTRIBUTES = ["class", "id"]
+ALLOWED_ATTRIBUTES = {
+    "*": _COMMON_ATTRIBUTES,
+    "a": [*_COMMON_ATTRIBUTES, "href", "title", "rel"],
+    "abbr": [*_COMMON_ATTRIBUTES, "title"],
+    "ol": [*_COMMON_ATTRIBUTES, "start"],
+    "td": [*_COMMON_ATTRIBUTES, "align", "colspan", "rowspan"],
+    "th": [*_COMMON_ATTRIBUTES, "align", "colspan", "rowspan", "scope"],
+}
+ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
+
+# Elements whose text must never gain a glossary link.
+_NO_GLOSSARY_LINKS = frozenset({"a", "code", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "abbr"})
+_NO_GLOSSARY_CLASSES = frozenset({"footnote", "admonition-title"})
+
+_HEADING_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]|$)")
+_SETEXT_UNDERLINE = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+
+#: Sub-headings inside a section start here: the page's h1 is the title and h2 the section.
+LOWEST_BODY_HEADING = 3
+
+
+@dataclass(frozen=True)
+class Glossary:
+    """The glossary's names (terms and aliases) compiled into one matcher."""
+
+    slug_by_name: dict[str, str] = field(default_factory=dict)
+    pattern: re.Pattern[str] | None = None
+
+    @classmethod
+    def build(cls, entries: Iterable[tuple[str, str, Iterable[str]]]) -> Glossary:
+        """Build from ``(slug, term, aliases)`` triples."""
+        slug_by_name: dict[str, str] = {}
+        names: list[str] = []
+        for slug, term, aliases in entries:
+            for name in (term, *aliases):
+                name = name.strip()
+                if name and name.lower() not in slug_by_name:
+                    slug_by_name[name.lower()] = slug
+                    names.append(name)
+        if not names:
+            return cls()
+        # Longest first, so "spinal cord compression" wins over a shorter name inside it.
+        names.sort(key=len, reverse=True)
+        alternatives = "|".join(_name_pattern(name) for name in names)
+        pattern = re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
+        return cls(slug_by_name=slug_by_name, pattern=pattern)
+
+    @classmethod
+    def from_database(cls) -> Glossary:
+        """Build from every ``GlossaryTerm`` (one query)."""
+        from metsinfo.articles.models import GlossaryTerm
+
+        rows = GlossaryTerm.objects.values_list("slug", "term", "aliases")
+        return cls.build((slug, term, split_aliases(aliases)) for slug, term, aliases in rows)
+
+    def slug_for(self, text: str) -> str | None:
+        """Return the slug of the term that ``text`` names, if any."""
+        return self.slug_by_name.get(text.lower())
+
+
+def _name_pattern(name: str) -> str:
+    """Acronyms (CT, PET, MRI) match only in capitals, so "pet" the animal is not linked."""
+    escaped = re.escape(name).replace(r"\ ", r"\s+")
+    is_acronym = len(name) > 1 and name.isupper()
+    return escaped if is_acronym else f"(?i:{escaped})"
+
+
+def split_aliases(aliases: str) -> list[str]:
+    """Aliases are stored comma-separated."""
+    return [alias.strip() for alias in aliases.split(",") if alias.strip()]
+
+
+def glossary_url(slug: str) -> str:
+    """The glossary entry's address; the glossary page has one anchor per term."""
+    return f"{reverse('articles:glossary')}#{slug}"
+
+
+class _GlossaryLinker(Treeprocessor):
+    """Link the first use of each glossary term in the document to its entry."""
+
+    def __init__(self, md: markdown.Markdown, glossary: Glossary) -> None:
+        super().__init__(md)
+        self.glossary = glossary
+        self.linked: set[str] = set()
+
+    def run(self, root: Element) -> None:
+        if self.glossary.pattern is None:
+            return
+        self.linked = set()
+        self._walk(root)
+
+    def _walk(self, element: Element) -> None:
+        if element.tag in _NO_GLOSSARY_LINKS or _NO_GLOSSARY_CLASSES & set(element.get("class", "").split()):
+            return
+        if element.text:
+            element.text, new_links = self._split(element.text)
+            for index, link in enumerate(new_links):
+                element.insert(index, link)
+            children = list(element)[len(new_links) :]
+        else:
+            children = list(element)
+        for child in children:
+            self._walk(child)
+            if child.tail:
+                child.tail, new_links = self._split(child.tail)
+                position = list(element).index(child) + 1
+                for offset, link in enumerate(new_links):
+                    element.insert(position + offset, link)
+
+    def _split(self, text: str) -> tuple[str, list[Element]]:
+        """Cut ``text`` around first uses of terms; return the leading text and the new links."""
+        head, rest = text, text
+        links: list[Element] = []
+        while (match := self._first_unlinked(rest)) is not None:
+            slug = self.glossary.slug_for(match.group(0))
+            assert slug is not None
+            self.linked.add(slug)
+            link = Element("a", {"class": "glossary-link", "href": glossary_url(slug)})
+            link.text = match.group(0)
+            before, rest = rest[: match.start()], rest[match.end() :]
+            if links:
+                links[-1].tail = before
+            else:
+                head = before
+            link.tail = rest
+            links.append(link)
+        return head, links
+
+    def _first_unlinked(self, text: str) -> re.Match[str] | None:
+        assert self.glossary.pattern is not None
+        for match in self.glossary.pattern.finditer(text):
+            if self.glossary.slug_for(match.group(0)) not in self.linked:
+                return match
+        return None
+
+
+class _GlossaryExtension(Extension):
+    def __init__(self, glossary: Glossary) -> None:
+        super().__init__()
+        self.glossary = glossary
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API)
+        # After inline parsing (20) and footnotes (50), before prettify (10).
+        md.treeprocessors.register(_GlossaryLinker(md, self.glossary), "glossary", 12)
+
+
+class _PrefixedFootnoteExtension(FootnoteExtension):
+    """Footnote ids carry a prefix, so six sections on one page never share an id."""
+
+    def __init__(self, prefix: str) -> None:
+        # A "-" separator keeps ids readable and lets Markdown number repeated references.
+        super().__init__(BACKLINK_TITLE="Back to the text of note %d", SEPARATOR="-")
+        self.prefix = prefix
+
+    def makeFootnoteId(self, id: str) -> str:  # noqa: N802, A002 (Markdown's API)
+        return f"{self.prefix}-note-{id}"
+
+    def makeFootnoteRefId(self, id: str, found: bool = False) -> str:  # noqa: N802, A002
+        return self.unique_ref(f"{self.prefix}-ref-{id}", found)
+
+
+def render_markdown(text: str, *, prefix: str, glossary: Glossary | None = None) -> str:
+    """Render editor Markdown to sanitised HTML; ``prefix`` namespaces footnote ids."""
+    extensions: list[Extension | str] = [
+        "admonition",
+        "attr_list",
+        "tables",
+        "sane_lists",
+        "toc",
+        _PrefixedFootnoteExtension(prefix),
+    ]
+    if glossary is not None:
+        extensions.append(_GlossaryExtension(glossary))
+    return sanitise(markdown.Markdown(extensions=extensions).convert(text))
+
+
+def sanitise(html: str) -> str:
+    """Keep only allow-listed tags, attributes and URL schemes."""
+    return bleach.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        protocols=ALLOWED_PROTOCOLS,
+        strip=True,
+        strip_comments=True,
+    )
+
+
+def heading_level_problems(text: str) -> list[tuple[int, str]]:
+    """Return ``(line, message)`` for headings above level 3 in a section body."""
+    problems = []
+    in_fence = False
+    previous_line_has_text = False
+    for number, line in enumerate(text.splitlines(), start=1):
+        if _FENCE.match(line):
+            in_fence = not in_fence
+            previous_line_has_text = False
+            continue
+        if in_fence:
+            continue
+        atx = _HEADING_ATX.match(line)
+        level = len(atx.group(1)) if atx else 0
+        setext = _SETEXT_UNDERLINE.match(line)
+        if setext and previous_line_has_text:
+            level = 1 if setext.group(1).startswith("=") else 2
+        if level and level < LOWEST_BODY_HEADING:
+            problems.append(
+                (
+                    number,
+                    f"heading level {level} is reserved for the page and section titles; start sub-headings with '###'",
+                )
+            )
+        previous_line_has_text = bool(line.strip()) and not atx
+    return problems

@@ -1,0 +1,27 @@
+from django.urls import path, register_converter
+
+from metsinfo.articles import views
+from metsinfo.articles.models import SectionKind
+
+
+class SectionKindConverter:
+    """Only the six section kinds resolve, so any other path is a plain 404."""
+
+    regex = "|".join(SectionKind.values)
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(SectionKindConverter, "section_kind")
+
+app_name = "articles"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("articles/<slug:slug>/", views.article_detail, name="article"),
+    path("articles/<slug:slug>/<section_kind:kind>/", views.section_detail, name="section"),
+    path("glossary/", views.glossary, name="glossary"),
+]

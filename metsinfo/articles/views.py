@@ -1,0 +1,52 @@
+"""Reader-facing pages. Each reads stored HTML; none renders Markdown."""
+
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseServerError
+from django.shortcuts import get_object_or_404, render
+from django.template import loader
+from django.views.decorators.csrf import requires_csrf_token
+
+from metsinfo.articles.models import Article, GlossaryTerm
+
+
+def _published_article(slug: str) -> Article:
+    return get_object_or_404(Article.objects.published().prefetch_related("sections"), slug=slug)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "articles/home.html", {"articles": Article.objects.published()})
+
+
+def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    article = _published_article(slug)
+    return render(request, "articles/article.html", {"article": article, "sections": article.sections.all()})
+
+
+def section_detail(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
+    article = _published_article(slug)
+    sections = list(article.sections.all())
+    index = next((i for i, section in enumerate(sections) if section.kind == kind), None)
+    if index is None:
+        raise Http404("This article has no such section.")
+    context = {
+        "article": article,
+        "section": sections[index],
+        "previous_section": sections[index - 1] if index > 0 else None,
+        "next_section": sections[index + 1] if index + 1 < len(sections) else None,
+    }
+    return render(request, "articles/section.html", context)
+
+
+def glossary(request: HttpRequest) -> HttpResponse:
+    return render(request, "articles/glossary.html", {"terms": GlossaryTerm.objects.all()})
+
+
+@requires_csrf_token
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """A 404 that helps the reader on: the articles and the glossary."""
+    return render(request, "404.html", {"articles": Article.objects.published()}, status=404)
+
+
+@requires_csrf_token
+def server_error(request: HttpRequest) -> HttpResponse:
+    """A 500 page that needs no database and no request context."""
+    return HttpResponseServerError(loader.get_template("500.html").render())

@@ -1,0 +1,28 @@
+"""Production settings: HTTPS behind a proxy, a real secret key required."""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from metsinfo.env import env_bool, env_int
+
+from .base import *  # noqa: F403
+from .base import DEBUG, SECRET_KEY
+
+if not SECRET_KEY:
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY is required in production. Generate one with: "
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    )
+if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
+    raise ImproperlyConfigured("DJANGO_SECRET_KEY is too weak: use at least 50 random characters.")
+if DEBUG:
+    raise ImproperlyConfigured("DJANGO_DEBUG must not be true with production settings.")
+
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", default=31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=False)
+if env_bool("DJANGO_BEHIND_TLS_PROXY", default=False):
+    # Only trust X-Forwarded-Proto when a proxy we control sets it (and strips it from clients).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -1,0 +1,19 @@
+"""Test settings: production-shaped, with a fast password hasher and plain static storage."""
+
+import tempfile
+
+from .base import *  # noqa: F403
+from .base import CACHES
+
+SECRET_KEY = "test-only-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJ"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Templates must render without a prior `collectstatic`; the manifest storage is tested on its own.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Keep the real kind of cache (file or Redis) but never share entries with a running site.
+if CACHES["default"]["BACKEND"].endswith("FileBasedCache"):
+    CACHES["default"]["LOCATION"] = tempfile.mkdtemp(prefix="metsinfo-test-cache-")
+else:
+    CACHES["default"]["KEY_PREFIX"] = "metsinfo-test"

@@ -1,0 +1,51 @@
+"""Fixtures shared by every test module."""
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from metsinfo.articles.loader import load_content
+
+SEED_FILE = settings.BASE_DIR.parent / "shared" / "seed" / "000_41cfa57a80354ca3.txt"
+SEED_COMMENT_COUNT = 9
+ARTICLE_SLUG = "breast-cancer-bone-metastasis"
+
+
+@pytest.fixture
+def seeded(db) -> None:
+    """The real content/ folder, loaded."""
+    load_content(settings.CONTENT_DIR)
+
+
+@pytest.fixture
+def content_dir(tmp_path: Path) -> Callable[..., Path]:
+    """Build a small, valid content folder; keyword arguments replace or add files."""
+
+    def build(**files: str | bytes | None) -> Path:
+        root = tmp_path / "content"
+        defaults: dict[str, str | bytes | None] = {
+            "glossary.md": "## Osteoclast\nAliases: osteoclasts\n\nA cell that breaks down bone.\n",
+            "demo/article.md": (
+                "Title: Demo article\nStatus: published\nLast-reviewed: 2026-01-10\n"
+                "Next-review-due: 2027-01-10\nSources: First source\n    Second source\n\nThe lead paragraph.\n"
+            ),
+            "demo/mechanism.md": (
+                "Kind: mechanism\nTitle: How it works\nKey-points: One.\n    Two.\n\nOsteoclasts act.\n"
+            ),
+            "demo/symptoms.md": "Kind: symptoms\nTitle: Symptoms\n\nPain.\n",
+        }
+        defaults.update({name.replace("__", "/"): value for name, value in files.items()})
+        for name, value in defaults.items():
+            if value is None:
+                continue
+            path = root / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(value, bytes):
+                path.write_bytes(value)
+            else:
+                path.write_text(value, encoding="utf-8")
+        return root
+
+    return build

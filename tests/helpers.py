@@ -1,0 +1,56 @@
+"""Small helpers for reading pages the way a reader (or screen reader) gets them."""
+
+import re
+from html.parser import HTMLParser
+
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+_INLINE = {"a", "abbr", "b", "code", "em", "i", "small", "span", "strong", "sub", "sup", "time"}
+
+
+class _TextCollector(HTMLParser):
+    """Collect text, optionally only inside the element with a given id."""
+
+    def __init__(self, element_id: str | None) -> None:
+        super().__init__(convert_charrefs=True)
+        self.element_id = element_id
+        self.inside = element_id is None
+        self.depth = 0
+        self.skipping = 0
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in {"script", "style", "template"}:
+            self.skipping += 1
+        if not self.inside and dict(attrs).get("id") == self.element_id:
+            self.inside, self.depth = True, 0
+        if self.inside and tag not in _VOID:
+            self.depth += 1
+        if tag not in _INLINE:
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in {"script", "style", "template"}:
+            self.skipping -= 1
+        if tag not in _INLINE:
+            self.parts.append(" ")
+        if self.inside and self.element_id is not None:
+            self.depth -= 1
+            if self.depth == 0:
+                self.inside = False
+                self.element_id = "\0done"
+
+    def handle_data(self, data: str) -> None:
+        if self.inside and not self.skipping:
+            self.parts.append(data)
+
+
+def page_text(html: str, element_id: str | None = None) -> str:
+    """Visible text of the page (or of the element with ``element_id``), whitespace collapsed."""
+    collector = _TextCollector(element_id)
+    collector.feed(html)
+    return normalise("".join(collector.parts))
+
+
+def normalise(text: str) -> str:
+    """Collapse runs of whitespace, as a browser does."""
+    return re.sub(r"\s+", " ", text).strip()
