@@ -1,0 +1,72 @@
+"""Real headless Chromium (Debian's package) driven by Playwright."""
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from metsinfo.articles.loader import load_content
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls made by fixtures here are
+# ordinary synchronous ones, so Django's async-safety guard would be a false alarm.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = Path("/usr/bin/chromium")
+# As root Chromium needs --no-sandbox; the rest stop it reaching for the network.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = settings.BASE_DIR / "var" / "screenshots"
+PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
+DESKTOP = {"viewport": {"width": 1280, "height": 900}}
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: run 'make chromium' (Debian's chromium package).")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def live_site(transactional_db, live_server) -> str:
+    """The live server's address, with the real content loaded."""
+    load_content(settings.CONTENT_DIR)
+    return live_server.url
+
+
+def _page(browser: Browser, options: dict) -> Iterator[Page]:
+    context = browser.new_context(**options)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone(browser: Browser) -> Iterator[Page]:
+    yield from _page(browser, PHONE)
+
+
+@pytest.fixture
+def desktop(browser: Browser) -> Iterator[Page]:
+    yield from _page(browser, DESKTOP)
+
+
+def screenshot(page: Page, name: str) -> Path:
+    """Save a full-page screenshot under var/screenshots for people to look at."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

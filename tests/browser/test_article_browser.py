@@ -1,0 +1,51 @@
+"""A reader opens the article on a phone and finds their way around it."""
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import screenshot
+from tests.conftest import ARTICLE_SLUG
+
+pytestmark = pytest.mark.browser
+
+
+def test_contents_link_takes_the_reader_to_the_section(live_site: str, phone: Page):
+    phone.goto(f"{live_site}/articles/{ARTICLE_SLUG}/")
+    expect(phone.locator("h1")).to_have_text("Understanding Breast Cancer Bone Metastasis")
+    screenshot(phone, "article-phone")
+
+    contents = phone.get_by_role("navigation", name="On this page")
+    contents.get_by_role("link", name="Symptoms of Bone Metastasis").click()
+
+    expect(phone).to_have_url(f"{live_site}/articles/{ARTICLE_SLUG}/#symptoms")
+    heading = phone.get_by_role("heading", level=2, name="Symptoms of Bone Metastasis")
+    expect(heading).to_be_in_viewport()
+    top = phone.locator("#symptoms").bounding_box()
+    assert top is not None and -2 <= top["y"] <= 120, f"section starts at y={top}"
+
+
+def test_glossary_link_opens_the_definition(live_site: str, phone: Page):
+    phone.goto(f"{live_site}/articles/{ARTICLE_SLUG}/mechanism/")
+    link = phone.locator("a.glossary-link", has_text="osteoclasts").first
+    link.click()
+    expect(phone).to_have_url(f"{live_site}/glossary/#osteoclast")
+    expect(phone.locator("#osteoclast")).to_be_in_viewport()
+    expect(phone.locator("#osteoclast dd")).to_contain_text("bone")
+
+
+def test_section_page_and_pager_on_desktop(live_site: str, desktop: Page):
+    desktop.goto(f"{live_site}/articles/{ARTICLE_SLUG}/diagnosis/")
+    screenshot(desktop, "section-desktop")
+    desktop.get_by_role("link", name="Next section").click()
+    expect(desktop).to_have_url(f"{live_site}/articles/{ARTICLE_SLUG}/treatments/")
+    expect(desktop.locator("h1")).to_have_text("Treatment of Bone Lesions")
+
+
+def test_keyboard_user_can_skip_to_content(live_site: str, desktop: Page):
+    desktop.goto(f"{live_site}/articles/{ARTICLE_SLUG}/")
+    desktop.keyboard.press("Tab")
+    skip = desktop.get_by_role("link", name="Skip to main content")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_in_viewport()
+    desktop.keyboard.press("Enter")
+    expect(desktop).to_have_url(f"{live_site}/articles/{ARTICLE_SLUG}/#main")

@@ -1,0 +1,208 @@
+"""Every public page over HTTP: content, stable URLs, 404s, the 500 page and query bounds."""
+
+from datetime import date
+
+import pytest
+from django.test import RequestFactory
+
+from metsinfo.articles import views
+from metsinfo.articles.models import Article, GlossaryTerm, Section, SectionKind
+from tests.conftest import ARTICLE_SLUG
+from tests.helpers import page_text
+
+pytestmark = pytest.mark.usefixtures("seeded")
+
+ARTICLE_URL = f"/articles/{ARTICLE_SLUG}/"
+
+
+class TestHome:
+    def test_lists_published_articles_only(self, client):
+        Article.objects.create(slug="work-in-progress", title="Work in progress", summary="Draft.")
+        response = client.get("/")
+        assert response.status_code == 200
+        assert f'href="{ARTICLE_URL}"' in response.text
+        assert "Work in progress" not in response.text
+
+
+class TestArticlePage:
+    def test_shows_title_lead_and_every_section_with_its_id(self, client):
+        response = client.get(ARTICLE_URL)
+        assert response.status_code == 200
+        html = response.text
+        assert html.count("<h1") == 1
+        assert "Understanding Breast Cancer Bone Metastasis</h1>" in html
+        for kind in SectionKind.values:
+            assert f'<section id="{kind}"' in html
+            assert f'href="#{kind}"' in html, "the contents list links to every section"
+            assert f'href="/articles/{ARTICLE_SLUG}/{kind}/"' in html
+
+    def test_sections_appear_in_reading_order(self, client):
+        html = client.get(ARTICLE_URL).text
+        positions = [html.index(f'<section id="{kind}"') for kind in SectionKind.values]
+        assert positions == sorted(positions)
+
+    def test_key_points_for_every_section(self, client):
+        html = client.get(ARTICLE_URL).text
+        for section in Section.objects.all():
+            points = page_text(html, f"{section.kind}-key-points")
+            assert points == "Key points"
+            for point in section.key_point_list:
+                assert point in page_text(html, section.kind)
+
+    def test_trust_information(self, client):
+        text = page_text(client.get(ARTICLE_URL).text)
+        assert "This is general information, not medical advice." in text
+        assert "Page last reviewed: 25 November 2026" in text
+        assert "Next review due:" in text
+        assert "has not yet been checked by a clinician" in text
+        assert "Sources" in text
+
+    def test_reviewer_is_named_once_signed_off(self, client):
+        Article.objects.filter(slug=ARTICLE_SLUG).update(reviewer="Dr A Example, consultant clinical oncologist")
+        text = page_text(client.get(ARTICLE_URL).text)
+        assert "Clinically reviewed by Dr A Example, consultant clinical oncologist." in text
+        assert "not yet been checked by a clinician" not in text
+
+    def test_sources_list_every_source(self, client):
+        article = Article.objects.get(slug=ARTICLE_SLUG)
+        sources = page_text(client.get(ARTICLE_URL).text, "sources")
+        assert len(article.source_list) >= 9
+        for source in article.source_list:
+            assert source in sources
+
+    def test_urgent_help_box_names_the_red_flags(self, client):
+        box = page_text(client.get(ARTICLE_URL).text, "urgent-help-title")
+        assert box == "Get urgent help"
+        text = page_text(client.get(ARTICLE_URL).text)
+        for sign in [
+            "back or neck",
+            "numbness, tingling or weakness in your legs or arms",
+            "trouble walking",
+            "bladder or bowels",
+            "bottom or genitals",
+            "very thirsty",
+            "passing a lot of urine",
+            "constipation",
+            "confusion, drowsiness",
+            "call 999",
+        ]:
+            assert sign in text
+
+    def test_draft_article_is_not_found(self, client):
+        Article.objects.filter(slug=ARTICLE_SLUG).update(status=Article.Status.DRAFT)
+        assert client.get(ARTICLE_URL).status_code == 404
+        assert client.get(f"{ARTICLE_URL}symptoms/").status_code == 404
+
+    def test_query_count_is_fixed(self, client, django_assert_num_queries):
+        with django_assert_num_queries(2):
+            client.get(ARTICLE_URL)
+
+    def test_query_count_does_not_grow_with_the_glossary(self, client, django_assert_num_queries):
+        GlossaryTerm.objects.bulk_create(
+            GlossaryTerm(term=f"Term {n}", slug=f"term-{n}", definition="A word.") for n in range(200)
+        )
+        with django_assert_num_queries(2):
+            client.get(ARTICLE_URL)
+
+    def test_rendered_html_is_stored_not_rendered_per_request(self, client, monkeypatch):
+        def fail(*args, **kwargs):
+            raise AssertionError("Markdown rendered during a request")
+
+        monkeypatch.setattr("metsinfo.articles.rendering.render_markdown", fail)
+        monkeypatch.setattr("metsinfo.articles.models.render_markdown", fail)
+        assert client.get(ARTICLE_URL).status_code == 200
+        assert client.get(f"{ARTICLE_URL}treatments/").status_code == 200
+
+
+class TestSectionPage:
+    def test_section_on_its_own_page(self, client):
+        response = client.get(f"{ARTICLE_URL}diagnosis/")
+        assert response.status_code == 200
+        html = response.text
+        section = Section.objects.get(kind="diagnosis")
+        assert html.count("<h1") == 1
+        assert f">{section.title}</h1>" in html
+        assert f'<link rel="canonical" href="http://testserver{ARTICLE_URL}diagnosis/">' in html
+        assert f'href="{ARTICLE_URL}#diagnosis"' in html, "a link back to the article"
+
+    def test_previous_and_next_links(self, client):
+        html = client.get(f"{ARTICLE_URL}diagnosis/").text
+        assert f'href="{ARTICLE_URL}symptoms/" rel="prev"' in html
+        assert f'href="{ARTICLE_URL}treatments/" rel="next"' in html
+
+    def test_first_and_last_sections_have_one_neighbour(self, client):
+        first = client.get(f"{ARTICLE_URL}mechanism/").text
+        last = client.get(f"{ARTICLE_URL}research/").text
+        assert 'rel="prev"' not in first
+        assert 'rel="next"' in first
+        assert 'rel="prev"' in last
+        assert 'rel="next"' not in last
+
+    def test_urgent_help_on_the_symptoms_page_only(self, client):
+        assert "Get urgent help" in client.get(f"{ARTICLE_URL}symptoms/").text
+        assert "Get urgent help" not in client.get(f"{ARTICLE_URL}research/").text
+
+    def test_query_count_is_fixed(self, client, django_assert_num_queries):
+        with django_assert_num_queries(2):
+            client.get(f"{ARTICLE_URL}treatments/")
+
+    def test_missing_section_of_a_real_kind_is_not_found(self, client):
+        Section.objects.filter(kind="research").delete()
+        response = client.get(f"{ARTICLE_URL}research/")
+        assert response.status_code == 404
+
+
+class TestGlossaryPage:
+    def test_every_term_has_an_anchor_and_definition(self, client):
+        html = client.get("/glossary/").text
+        terms = list(GlossaryTerm.objects.all())
+        assert len(terms) >= 26
+        for term in terms:
+            assert f'id="{term.slug}"' in html
+            assert term.definition in page_text(html, term.slug)
+
+    def test_every_glossary_link_on_the_article_has_a_target(self, client):
+        import re
+
+        article_html = client.get(ARTICLE_URL).text
+        glossary_html = client.get("/glossary/").text
+        slugs = set(re.findall(r'class="glossary-link" href="/glossary/#([a-z0-9-]+)"', article_html))
+        assert len(slugs) >= 20
+        for slug in slugs:
+            assert f'id="{slug}"' in glossary_html
+
+
+class TestNotFound:
+    @pytest.mark.parametrize(
+        "url",
+        [
+            "/articles/no-such-article/",
+            f"{ARTICLE_URL}no-such-section/",
+            f"{ARTICLE_URL}symptoms/extra/",
+            "/articles/",
+            "/nothing-here/",
+            "/articles/Bad%20Slug/",
+        ],
+    )
+    def test_unknown_addresses_get_a_helpful_404(self, client, url):
+        response = client.get(url)
+        assert response.status_code == 404
+        text = page_text(response.text)
+        assert "We cannot find that page" in text
+        assert "Understanding Breast Cancer Bone Metastasis" in text, "the 404 page offers the articles"
+        assert 'href="/glossary/"' in response.text
+
+
+class TestServerError:
+    def test_500_page_needs_no_database_or_context(self, django_assert_num_queries):
+        request = RequestFactory().get("/")
+        with django_assert_num_queries(0):
+            response = views.server_error(request)
+        assert response.status_code == 500
+        assert "Sorry, something went wrong on our side" in response.content.decode()
+
+
+def test_article_model_review_overdue():
+    article = Article(next_review_due=date(2026, 1, 1))
+    assert article.review_overdue(today=date(2026, 1, 2))
+    assert not article.review_overdue(today=date(2025, 12, 31))
