@@ -49,3 +49,10 @@ def content_dir(tmp_path: Path) -> Callable[..., Path]:
         return root
 
     return build
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    """Say which database and cache this pass runs on, so a silent fallback cannot hide."""
+    database = settings.DATABASES["default"]
+    cache = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
+    return f"metsinfo: database {database['ENGINE'].rsplit('.', 1)[-1]} ({database['NAME']}), cache {cache}"

@@ -105,6 +105,10 @@ class TestGlossaryLinks:
         html = render("Spinal cord compression is urgent.")
         assert '<a class="glossary-link" href="/glossary/#spinal-cord-compression">Spinal cord compression</a>' in html
 
+    def test_multi_word_term_across_a_line_break(self):
+        html = render("Watch for spinal\ncord compression.")
+        assert 'href="/glossary/#spinal-cord-compression">spinal\ncord compression</a>' in html
+
     def test_not_inside_headings(self):
         html = render("### Osteoclasts at work\n\nOsteoclasts break bone.")
         assert '<h3 id="osteoclasts-at-work">Osteoclasts at work</h3>' in html

@@ -86,7 +86,7 @@ class Glossary:
 
     def slug_for(self, text: str) -> str | None:
         """Return the slug of the term that ``text`` names, if any."""
-        return self.slug_by_name.get(text.lower())
+        return self.slug_by_name.get(" ".join(text.split()).lower())
 
 
 def _name_pattern(name: str) -> str:
