@@ -1,10 +1,15 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
 from metsinfo.articles import views as article_views
 
+admin.site.site_header = "metsinfo editors' desk"
+admin.site.site_title = "metsinfo editors' desk"
+admin.site.index_title = "Content, glossary and review"
+
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_PATH, admin.site.urls),
     path("", include("metsinfo.articles.urls")),
 ]
 

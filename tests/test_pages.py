@@ -93,6 +93,16 @@ class TestArticlePage:
         assert client.get(ARTICLE_URL).status_code == 404
         assert client.get(f"{ARTICLE_URL}symptoms/").status_code == 404
 
+    def test_staff_see_a_draft_at_its_public_address_with_a_banner(self, admin_client):
+        Article.objects.filter(slug=ARTICLE_SLUG).update(status=Article.Status.DRAFT)
+        for url in (ARTICLE_URL, f"{ARTICLE_URL}symptoms/"):
+            response = admin_client.get(url)
+            assert response.status_code == 200
+            assert "Only staff can see this page" in page_text(response.text)
+
+    def test_published_pages_have_no_draft_banner(self, admin_client):
+        assert "Only staff can see this page" not in admin_client.get(ARTICLE_URL).text
+
     def test_query_count_is_fixed(self, client, django_assert_num_queries):
         with django_assert_num_queries(2):
             client.get(ARTICLE_URL)

@@ -101,6 +101,8 @@ class TestSettingsModules:
             ("DJANGO_ALLOWED_HOSTS", "a.example,", "empty item"),
             ("DATABASE_URL", "nonsense://x", "DATABASE_URL is not a database URL"),
             ("REDIS_URL", "localhost:6379", "must start with redis://"),
+            ("DJANGO_ADMIN_PATH", "/admin", "DJANGO_ADMIN_PATH='/admin' must be"),
+            ("DJANGO_ADMIN_PATH", "../x/", "must be one or more path segments"),
         ],
     )
     def test_bad_values_stop_start_up(self, name, value, message):
@@ -128,3 +130,26 @@ def test_sqlite_is_tuned_for_a_web_server():
     assert "journal_mode=WAL" in output
     assert "busy_timeout" in output
     assert '"transaction_mode": "IMMEDIATE"' in output
+
+
+def test_admin_lives_at_the_configured_path():
+    from django.urls import reverse
+
+    assert reverse("admin:index") == f"/{settings.ADMIN_PATH}"
+    assert settings.ADMIN_PATH == "admin/"
+
+
+def test_admin_path_can_move():
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.urls import reverse; print(reverse('admin:index'))",
+        ],
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "metsinfo.settings.dev", "DJANGO_ADMIN_PATH": "editors-desk/"},
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+        check=False,
+    )
+    assert result.stdout.strip() == "/editors-desk/", result.stderr

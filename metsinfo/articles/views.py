@@ -8,8 +8,10 @@ from django.views.decorators.csrf import requires_csrf_token
 from metsinfo.articles.models import Article, GlossaryTerm
 
 
-def _published_article(slug: str) -> Article:
-    return get_object_or_404(Article.objects.published().prefetch_related("sections"), slug=slug)
+def _visible_article(request: HttpRequest, slug: str) -> Article:
+    """Readers see published articles; staff also see drafts, at the same address, with a banner."""
+    articles = Article.objects.all() if request.user.is_staff else Article.objects.published()
+    return get_object_or_404(articles.prefetch_related("sections"), slug=slug)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -17,12 +19,12 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    article = _published_article(slug)
+    article = _visible_article(request, slug)
     return render(request, "articles/article.html", {"article": article, "sections": article.sections.all()})
 
 
 def section_detail(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
-    article = _published_article(slug)
+    article = _visible_article(request, slug)
     sections = list(article.sections.all())
     index = next((i for i, section in enumerate(sections) if section.kind == kind), None)
     if index is None:
