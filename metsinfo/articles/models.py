@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import models
 from django.db.models.functions import Lower
@@ -41,10 +41,29 @@ def fingerprint(values: dict[str, object]) -> str:
     return hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode()).hexdigest()
 
 
+#: How far ahead an upcoming clinical review is flagged to editors.
+REVIEW_WARNING = timedelta(days=30)
+
+
+class ReviewState(models.TextChoices):
+    OVERDUE = "overdue", _("Overdue for review")
+    DUE_SOON = "due-soon", _("Review due within 30 days")
+    SCHEDULED = "scheduled", _("Review scheduled")
+    UNSCHEDULED = "unscheduled", _("No review date set")
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self) -> ArticleQuerySet:
         """Articles readers may see."""
         return self.filter(status=Article.Status.PUBLISHED)
+
+    def review_overdue(self, today: date) -> ArticleQuerySet:
+        """Articles whose next review date has passed."""
+        return self.filter(next_review_due__lt=today)
+
+    def review_due_soon(self, today: date) -> ArticleQuerySet:
+        """Articles due for review today or within the warning period."""
+        return self.filter(next_review_due__gte=today, next_review_due__lte=today + REVIEW_WARNING)
 
 
 class Article(models.Model):
@@ -133,7 +152,18 @@ class Article(models.Model):
 
     def review_overdue(self, today: date | None = None) -> bool:
         """True once the next review date has passed."""
-        return self.next_review_due is not None and self.next_review_due < (today or date.today())
+        return self.review_state(today) == ReviewState.OVERDUE
+
+    def review_state(self, today: date | None = None) -> ReviewState:
+        """Where the article stands in its clinical review cycle."""
+        today = today or date.today()
+        if self.next_review_due is None:
+            return ReviewState.UNSCHEDULED
+        if self.next_review_due < today:
+            return ReviewState.OVERDUE
+        if self.next_review_due <= today + REVIEW_WARNING:
+            return ReviewState.DUE_SOON
+        return ReviewState.SCHEDULED
 
 
 class Section(models.Model):
