@@ -4,8 +4,25 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
 
+from metsinfo.articles.history import ReadableDiffHelper
 from metsinfo.articles.models import Article, GlossaryTerm, ReviewState, Section, rerender_all
+
+
+class HistoryMixin(SimpleHistoryAdmin):
+    """Revision history with readable diffs and restore ("Revert") for every content model."""
+
+    def get_historical_record_context_helper(self, request, historical_record) -> ReadableDiffHelper:
+        return ReadableDiffHelper(self.model, historical_record)
+
+    def save_model(self, request, obj, form, change) -> None:
+        if change:
+            # The admin never changes the loader's bookkeeping, even when reverting to a revision
+            # (revisions do not store it): a restore then counts as an editor's change.
+            current = type(obj).objects.filter(pk=obj.pk).values_list("loaded_fingerprint", flat=True).first()
+            obj.loaded_fingerprint = current or ""
+        super().save_model(request, obj, form, change)
 
 
 class ReviewStateFilter(admin.SimpleListFilter):
@@ -28,10 +45,19 @@ class SectionInline(admin.StackedInline):
     model = Section
     extra = 0
     fields = ["kind", "title", "key_points", "body"]
+    show_change_link = True  # each section's own page has its revision history
+
+
+@admin.register(Section)
+class SectionAdmin(HistoryMixin):
+    list_display = ["title", "article", "kind", "updated"]
+    list_filter = ["article", "kind"]
+    search_fields = ["title", "body", "key_points"]
+    fields = ["article", "kind", "title", "key_points", "body"]
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(HistoryMixin):
     list_display = ["title", "status", "last_reviewed", "next_review_due", "review", "reviewer"]
     list_filter = ["status", ReviewStateFilter]
     search_fields = ["title", "summary"]
@@ -48,7 +74,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
 
 @admin.register(GlossaryTerm)
-class GlossaryTermAdmin(admin.ModelAdmin):
+class GlossaryTermAdmin(HistoryMixin):
     list_display = ["term", "aliases"]
     search_fields = ["term", "aliases", "definition"]
     prepopulated_fields = {"slug": ["term"]}

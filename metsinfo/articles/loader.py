@@ -472,6 +472,8 @@ def apply_changes(plan: Plan) -> None:
         for name, value in change.fields.items():
             setattr(instance, name, value)
         instance.loaded_fingerprint = instance.content_fingerprint()
+        # Shown in the revision history, so editors can tell the loader's saves from their own.
+        instance._change_reason = f"load_content: {change.action}"
         instance.save()
 
 

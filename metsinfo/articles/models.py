@@ -16,6 +16,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from metsinfo.articles.rendering import Glossary, render_markdown, split_aliases
 
@@ -101,6 +102,7 @@ class Article(models.Model):
     updated = models.DateTimeField(auto_now=True)
 
     objects = ArticleQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["summary_html", "loaded_fingerprint"])
 
     class Meta:
         ordering = ["title"]
@@ -182,6 +184,7 @@ class Section(models.Model):
     body_html = models.TextField(editable=False, default="")
     loaded_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     updated = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["body_html", "loaded_fingerprint"])
 
     class Meta:
         ordering = ["article", "position"]
@@ -230,6 +233,7 @@ class GlossaryTerm(models.Model):
     )
     loaded_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     updated = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["loaded_fingerprint"])
 
     class Meta:
         ordering = [Lower("term")]
