@@ -2,12 +2,14 @@ from datetime import date
 
 from django.contrib import admin
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from metsinfo.articles.history import ReadableDiffHelper
 from metsinfo.articles.models import Article, GlossaryTerm, ReviewState, Section, rerender_all
+from metsinfo.articles.preview import PreviewMixin, preview_response, unsaved_sections
+from metsinfo.articles.rendering import Glossary
 
 
 class HistoryMixin(SimpleHistoryAdmin):
@@ -49,20 +51,30 @@ class SectionInline(admin.StackedInline):
 
 
 @admin.register(Section)
-class SectionAdmin(HistoryMixin):
+class SectionAdmin(PreviewMixin, HistoryMixin):
     list_display = ["title", "article", "kind", "updated"]
     list_filter = ["article", "kind"]
     search_fields = ["title", "body", "key_points"]
     fields = ["article", "kind", "title", "key_points", "body"]
 
+    def render_preview(self, request: HttpRequest, obj: Section, formsets, glossary: Glossary) -> HttpResponse:
+        obj.render(glossary)
+        obj.article.render(glossary)
+        return preview_response(request, "articles/section.html", {"article": obj.article, "section": obj})
+
 
 @admin.register(Article)
-class ArticleAdmin(HistoryMixin):
+class ArticleAdmin(PreviewMixin, HistoryMixin):
     list_display = ["title", "status", "last_reviewed", "next_review_due", "review", "reviewer"]
     list_filter = ["status", ReviewStateFilter]
     search_fields = ["title", "summary"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [SectionInline]
+
+    def render_preview(self, request: HttpRequest, obj: Article, formsets, glossary: Glossary) -> HttpResponse:
+        obj.render(glossary)
+        sections = unsaved_sections(obj, formsets, glossary)
+        return preview_response(request, "articles/article.html", {"article": obj, "sections": sections})
 
     @admin.display(description="Review", ordering="next_review_due")
     def review(self, article: Article) -> str:

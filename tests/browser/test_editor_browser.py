@@ -1,0 +1,55 @@
+"""An editor logs in, edits a section, previews it, saves it and sees the change on the site."""
+
+from importlib import import_module
+
+import pytest
+from django.apps import apps
+from django.contrib.auth.models import Group, User
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import screenshot
+from tests.conftest import ARTICLE_SLUG
+
+pytestmark = pytest.mark.browser
+PASSWORD = "a long editor password"
+
+
+@pytest.fixture
+def editor(live_site) -> User:
+    # Transactional tests flush the database, data migrations included: re-create the group.
+    import_module("metsinfo.articles.migrations.0003_editors_group").create_editors(apps, None)
+    user = User.objects.create_user("editor", password=PASSWORD, is_staff=True)
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user
+
+
+def test_editor_edits_previews_and_publishes_a_section(live_site: str, desktop: Page, editor: User):
+    desktop.goto(f"{live_site}/admin/")
+    desktop.get_by_label("Username").fill("editor")
+    desktop.get_by_label("Password").fill(PASSWORD)
+    desktop.get_by_role("button", name="Log in").click()
+    expect(desktop.get_by_role("heading", name="Content, glossary and review")).to_be_visible()
+
+    desktop.goto(f"{live_site}/admin/articles/section/?kind=diagnosis")
+    desktop.get_by_role("link", name="Diagnosis of Bone Lesions").click()
+    body = desktop.get_by_label("Body")
+    body.fill(body.input_value() + "\n\nYour team will explain each scan before you have it.")
+
+    with desktop.context.expect_page() as preview_tab:
+        desktop.get_by_role("button", name="Preview (opens in a new tab, saves nothing)").click()
+    preview = preview_tab.value
+    expect(preview.get_by_text("Preview: not saved.")).to_be_visible()
+    expect(preview.get_by_text("Your team will explain each scan before you have it.")).to_be_visible()
+    screenshot(preview, "editor-preview")
+    preview.close()
+
+    desktop.goto(f"{live_site}/articles/{ARTICLE_SLUG}/diagnosis/")
+    expect(desktop.get_by_text("Your team will explain each scan")).to_have_count(0)
+
+    desktop.go_back()
+    desktop.get_by_role("button", name="Save", exact=True).click()
+    expect(desktop.get_by_text("was changed successfully")).to_be_visible()
+
+    desktop.goto(f"{live_site}/articles/{ARTICLE_SLUG}/diagnosis/")
+    expect(desktop.get_by_text("Your team will explain each scan before you have it.")).to_be_visible()
+    expect(desktop.get_by_text("Preview: not saved.")).to_have_count(0)
