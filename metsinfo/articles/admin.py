@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from metsinfo.articles.admin_readability import jargon_report, readability_report, reading_age_cell
 from metsinfo.articles.history import ReadableDiffHelper
 from metsinfo.articles.models import Article, GlossaryTerm, ReviewState, Section, rerender_all
 from metsinfo.articles.preview import PreviewMixin, preview_response, unsaved_sections
@@ -43,19 +44,41 @@ class ReviewStateFilter(admin.SimpleListFilter):
         return queryset
 
 
-class SectionInline(admin.StackedInline):
+class ReadabilityMixin:
+    """Readability figures and the jargon check on the edit page (read-only, computed at save)."""
+
+    html_field: str
+
+    @admin.display(description="Readability")
+    def readability(self, obj) -> str:
+        return readability_report(obj, getattr(obj, self.html_field))
+
+    @admin.display(description="Words to explain")
+    def jargon(self, obj) -> str:
+        return jargon_report(getattr(obj, self.html_field)) if obj.pk else "Listed after the first save."
+
+    @admin.display(description="Reading age", ordering="reading_age")
+    def reading_age_mark(self, obj) -> str:
+        return reading_age_cell(obj)
+
+
+class SectionInline(ReadabilityMixin, admin.StackedInline):
     model = Section
     extra = 0
-    fields = ["kind", "title", "key_points", "body"]
+    fields = ["kind", "title", "key_points", "body", "readability", "jargon"]
+    readonly_fields = ["readability", "jargon"]
     show_change_link = True  # each section's own page has its revision history
+    html_field = "body_html"
 
 
 @admin.register(Section)
-class SectionAdmin(PreviewMixin, HistoryMixin):
-    list_display = ["title", "article", "kind", "updated"]
+class SectionAdmin(ReadabilityMixin, PreviewMixin, HistoryMixin):
+    list_display = ["title", "article", "kind", "reading_age_mark", "long_sentence_count", "word_count", "updated"]
     list_filter = ["article", "kind"]
     search_fields = ["title", "body", "key_points"]
-    fields = ["article", "kind", "title", "key_points", "body"]
+    fields = ["article", "kind", "title", "key_points", "body", "readability", "jargon"]
+    readonly_fields = ["readability", "jargon"]
+    html_field = "body_html"
 
     def render_preview(self, request: HttpRequest, obj: Section, formsets, glossary: Glossary) -> HttpResponse:
         obj.render(glossary)
@@ -64,8 +87,10 @@ class SectionAdmin(PreviewMixin, HistoryMixin):
 
 
 @admin.register(Article)
-class ArticleAdmin(PreviewMixin, HistoryMixin):
-    list_display = ["title", "status", "last_reviewed", "next_review_due", "review", "reviewer"]
+class ArticleAdmin(ReadabilityMixin, PreviewMixin, HistoryMixin):
+    list_display = ["title", "status", "last_reviewed", "next_review_due", "review", "reviewer", "reading_age_mark"]
+    readonly_fields = ["readability"]
+    html_field = "summary_html"
     list_filter = ["status", ReviewStateFilter]
     search_fields = ["title", "summary"]
     prepopulated_fields = {"slug": ["title"]}

