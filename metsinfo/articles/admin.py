@@ -1,11 +1,17 @@
 from datetime import date
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from metsinfo.articles import review as review_links
 from metsinfo.articles.admin_readability import jargon_report, readability_report, reading_age_cell
 from metsinfo.articles.history import ReadableDiffHelper
 from metsinfo.articles.models import Article, GlossaryTerm, ReviewState, Section, rerender_all
@@ -26,6 +32,14 @@ class HistoryMixin(SimpleHistoryAdmin):
             current = type(obj).objects.filter(pk=obj.pk).values_list("loaded_fingerprint", flat=True).first()
             obj.loaded_fingerprint = current or ""
         super().save_model(request, obj, form, change)
+
+
+class ReviewLinkForm(forms.Form):
+    reviewer = forms.CharField(
+        max_length=200,
+        label="Reviewer",
+        help_text="Name and role as they should appear on the page, e.g. Dr A Example, consultant clinical oncologist.",
+    )
 
 
 class ReviewStateFilter(admin.SimpleListFilter):
@@ -95,6 +109,41 @@ class ArticleAdmin(ReadabilityMixin, PreviewMixin, HistoryMixin):
     search_fields = ["title", "summary"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [SectionInline]
+
+    def get_urls(self):
+        review_link = self.admin_site.admin_view(self.review_link_view)
+        return [
+            path("<path:object_id>/review-link/", review_link, name="articles_article_review_link"),
+            *super().get_urls(),
+        ]
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if object_id:
+            url = reverse("admin:articles_article_review_link", args=[object_id])
+            extra_context = {**(extra_context or {}), "review_link_url": url}
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def review_link_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Make a signed, expiring link for a clinician to review and approve this article."""
+        article = get_object_or_404(Article, pk=object_id)
+        if not self.has_change_permission(request, article):
+            raise PermissionDenied
+        form = ReviewLinkForm(request.POST or None)
+        link = None
+        if request.method == "POST" and form.is_valid():
+            token = review_links.make_link_token(article, form.cleaned_data["reviewer"])
+            link = request.build_absolute_uri(reverse("articles:review", args=[token]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Clinical review link: {article}",
+            "opts": self.opts,
+            "original": article,
+            "form": form,
+            "link": link,
+            "expires": review_links.link_expires(),
+            "approvals": article.approvals.all(),
+        }
+        return TemplateResponse(request, "admin/articles/review_link.html", context)
 
     def render_preview(self, request: HttpRequest, obj: Article, formsets, glossary: Glossary) -> HttpResponse:
         obj.render(glossary)

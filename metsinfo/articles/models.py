@@ -259,6 +259,23 @@ class Section(ReadabilityFields):
         return [line.strip() for line in self.key_points.splitlines() if line.strip()]
 
 
+class ReviewApproval(models.Model):
+    """A clinician's sign-off of one version of an article, through a review link."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="approvals")
+    reviewer = models.CharField(max_length=200)
+    version = models.CharField(max_length=64, help_text=_("Fingerprint of the text that was approved."))
+    approved_at = models.DateTimeField(auto_now_add=True)
+    next_review_due = models.DateField()
+
+    class Meta:
+        ordering = ["-approved_at"]
+        constraints = [models.UniqueConstraint(fields=["article", "version"], name="one_approval_per_article_version")]
+
+    def __str__(self) -> str:
+        return f"{self.article} approved by {self.reviewer}"
+
+
 class GlossaryTerm(models.Model):
     CONTENT_FIELDS = ("term", "definition", "aliases")
 

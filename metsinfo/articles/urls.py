@@ -24,4 +24,5 @@ urlpatterns = [
     path("articles/<slug:slug>/", views.article_detail, name="article"),
     path("articles/<slug:slug>/<section_kind:kind>/", views.section_detail, name="section"),
     path("glossary/", views.glossary, name="glossary"),
+    path("review/<str:token>/", views.clinical_review, name="review"),
 ]

@@ -6,7 +6,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from metsinfo.env import env_bool, env_list, env_str
+from metsinfo.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 CONTENT_DIR = Path(env_str("CONTENT_DIR", str(BASE_DIR / "content")))
@@ -53,6 +53,10 @@ def _admin_path() -> str:
 
 #: Where the Django admin lives; moving it off /admin/ cuts noise from scanners.
 ADMIN_PATH = _admin_path()
+
+#: How long a clinical review link stays valid, and how far ahead an approval sets the next review.
+REVIEW_LINK_DAYS = env_int("REVIEW_LINK_DAYS", default=14, minimum=1)
+REVIEW_INTERVAL_DAYS = env_int("REVIEW_INTERVAL_DAYS", default=365, minimum=1)
 
 ROOT_URLCONF = "metsinfo.urls"
 WSGI_APPLICATION = "metsinfo.wsgi.application"

@@ -1,0 +1,78 @@
+"""Signed, expiring review links for clinicians who have no admin account.
+
+An editor makes a link for a named reviewer. The link opens a read-only view of the article
+(drafts included) with an "Approve" button. It is signed with the secret key, expires after
+``REVIEW_LINK_DAYS``, and names the exact version of the text it was made for: if the article
+changes afterwards, the link can no longer approve it, so an approval always covers what the
+reviewer actually read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.utils import timezone
+
+from metsinfo.articles.models import Article, ReviewApproval, fingerprint
+
+SALT = "metsinfo.articles.review-link"
+
+
+@dataclass(frozen=True)
+class ReviewRequest:
+    article_id: int
+    reviewer: str
+    version: str
+
+
+def text_version(article: Article) -> str:
+    """Fingerprint of everything a reviewer signs off: the lead, sources and every section."""
+    return fingerprint(
+        {
+            "title": article.title,
+            "summary": article.summary,
+            "sources": article.sources,
+            "sections": [(s.kind, s.content_fingerprint()) for s in article.sections.all()],
+        }
+    )
+
+
+def make_link_token(article: Article, reviewer: str) -> str:
+    """A signed token naming the article, the reviewer and the version to review."""
+    return signing.dumps({"a": article.pk, "r": reviewer, "v": text_version(article)}, salt=SALT, compress=True)
+
+
+def link_expires(now: date | None = None) -> date:
+    return (now or timezone.localdate()) + timedelta(days=settings.REVIEW_LINK_DAYS)
+
+
+def read_link_token(token: str) -> ReviewRequest:
+    """Raise ``signing.SignatureExpired`` or ``signing.BadSignature`` for links that cannot be used."""
+    data = signing.loads(token, salt=SALT, max_age=timedelta(days=settings.REVIEW_LINK_DAYS))
+    try:
+        return ReviewRequest(article_id=int(data["a"]), reviewer=str(data["r"]), version=str(data["v"]))
+    except (KeyError, TypeError, ValueError):
+        raise signing.BadSignature("Malformed review link.") from None
+
+
+def next_review_due(today: date | None = None) -> date:
+    """The next review date an approval made today would set."""
+    return (today or timezone.localdate()) + timedelta(days=settings.REVIEW_INTERVAL_DAYS)
+
+
+@transaction.atomic
+def approve(article: Article, request: ReviewRequest) -> ReviewApproval:
+    """Record the sign-off and set the review dates."""
+    today = timezone.localdate()
+    article.reviewer = request.reviewer
+    article.last_reviewed = today
+    article.next_review_due = next_review_due(today)
+    article._change_reason = f"clinically approved by {request.reviewer} through a review link"
+    article.save()
+    return ReviewApproval.objects.create(
+        article=article, reviewer=request.reviewer, version=request.version, next_review_due=article.next_review_due
+    )
