@@ -55,3 +55,18 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if any(not item for item in items):
         raise ImproperlyConfigured(f"{name}={raw!r} has an empty item; separate values with single commas.")
     return items
+
+
+def env_rate(name: str, default: tuple[int, int]) -> tuple[int, int]:
+    """Parse a rate such as ``5/600``: at most 5 events per 600 seconds."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    count, _, seconds = raw.partition("/")
+    try:
+        limit, window = int(count), int(seconds)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a rate: write COUNT/SECONDS, e.g. 5/600.") from None
+    if limit < 1 or window < 1:
+        raise ImproperlyConfigured(f"{name}={raw!r}: both the count and the seconds must be at least 1.")
+    return limit, window

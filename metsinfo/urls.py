@@ -11,6 +11,7 @@ admin.site.index_title = "Content, glossary and review"
 urlpatterns = [
     path(settings.ADMIN_PATH, admin.site.urls),
     path("", include("metsinfo.articles.urls")),
+    path("", include("metsinfo.comments.urls")),
 ]
 
 handler404 = article_views.page_not_found

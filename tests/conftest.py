@@ -13,6 +13,14 @@ SEED_COMMENT_COUNT = 9
 ARTICLE_SLUG = "breast-cancer-bone-metastasis"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Rate limits and throttles live in the shared cache: start every test with it empty."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def seeded(db) -> None:
     """The real content/ folder, loaded."""

@@ -104,15 +104,25 @@ class TestArticlePage:
         assert "Only staff can see this page" not in admin_client.get(ARTICLE_URL).text
 
     def test_query_count_is_fixed(self, client, django_assert_num_queries):
-        with django_assert_num_queries(2):
+        # The article, its sections, and its approved comments with their replies.
+        with django_assert_num_queries(3):
             client.get(ARTICLE_URL)
 
-    def test_query_count_does_not_grow_with_the_glossary(self, client, django_assert_num_queries):
+    def test_query_count_does_not_grow_with_the_glossary_or_comments(self, client, django_assert_num_queries):
+        from metsinfo.comments.models import Comment, Reply
+
         GlossaryTerm.objects.bulk_create(
             GlossaryTerm(term=f"Term {n}", slug=f"term-{n}", definition="A word.") for n in range(200)
         )
-        with django_assert_num_queries(2):
-            client.get(ARTICLE_URL)
+        article = Article.objects.get(slug=ARTICLE_SLUG)
+        comments = Comment.objects.bulk_create(
+            Comment(article=article, body=f"Comment {n}", body_html=f"<p>Comment {n}</p>", status="approved")
+            for n in range(100)
+        )
+        Reply.objects.bulk_create(Reply(comment=c, body="Thanks", body_html="<p>Thanks</p>") for c in comments[:50])
+        with django_assert_num_queries(3):
+            response = client.get(ARTICLE_URL)
+        assert response.text.count('class="official-reply"') == 50
 
     def test_rendered_html_is_stored_not_rendered_per_request(self, client, monkeypatch):
         def fail(*args, **kwargs):

@@ -25,6 +25,7 @@ from django.utils.text import slugify
 
 from metsinfo.articles.models import Article, GlossaryTerm, Section, SectionKind, fingerprint
 from metsinfo.articles.rendering import Glossary, heading_level_problems, split_aliases
+from metsinfo.articles.signals import content_loaded
 
 ARTICLE_FILE = "article.md"
 GLOSSARY_FILE = "glossary.md"
@@ -399,10 +400,12 @@ class Plan:
     conflicts: list[str] = field(default_factory=list)
     kept_edits: list[str] = field(default_factory=list)
     only_in_database: list[str] = field(default_factory=list)
+    #: Changes reported by other apps' ``content_loaded`` receivers (e.g. seed comments).
+    other_changes: list[str] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
-        return not self.changes
+        return not self.changes and not self.other_changes
 
 
 def _compare(instance, label: str, wanted: dict[str, object], plan: Plan, force: bool) -> bool:
@@ -483,6 +486,9 @@ def load_content(root: Path, *, dry_run: bool = False, force: bool = False) -> P
     plan = plan_changes(sources, force=force)
     if plan.conflicts:
         return plan
-    if not dry_run:
-        apply_changes(plan)
+    with transaction.atomic():
+        if not dry_run:
+            apply_changes(plan)
+        for _receiver, changes in content_loaded.send(sender=Plan, root=root, dry_run=dry_run):
+            plan.other_changes.extend(changes or [])
     return plan

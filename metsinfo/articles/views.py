@@ -22,9 +22,14 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "articles/home.html", {"articles": Article.objects.published()})
 
 
+def article_page(request: HttpRequest, article: Article, extra: dict | None = None, status: int = 200) -> HttpResponse:
+    """Render the whole-article page; other apps pass extra context (e.g. a bound comment form)."""
+    context = {"article": article, "sections": article.sections.all(), **(extra or {})}
+    return render(request, "articles/article.html", context, status=status)
+
+
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    article = _visible_article(request, slug)
-    return render(request, "articles/article.html", {"article": article, "sections": article.sections.all()})
+    return article_page(request, _visible_article(request, slug))
 
 
 def section_detail(request: HttpRequest, slug: str, kind: str) -> HttpResponse:

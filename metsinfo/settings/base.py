@@ -6,7 +6,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from metsinfo.env import env_bool, env_int, env_list, env_str
+from metsinfo.env import env_bool, env_int, env_list, env_rate, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 CONTENT_DIR = Path(env_str("CONTENT_DIR", str(BASE_DIR / "content")))
@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "simple_history",
     "metsinfo.articles",
+    "metsinfo.comments",
 ]
 
 MIDDLEWARE = [
@@ -57,6 +58,36 @@ ADMIN_PATH = _admin_path()
 #: How long a clinical review link stays valid, and how far ahead an approval sets the next review.
 REVIEW_LINK_DAYS = env_int("REVIEW_LINK_DAYS", default=14, minimum=1)
 REVIEW_INTERVAL_DAYS = env_int("REVIEW_INTERVAL_DAYS", default=365, minimum=1)
+
+# Reader comments: every limit is read from the environment (see README, "Comments").
+COMMENTS_RATE_LIMIT = env_rate("COMMENTS_RATE_LIMIT", default=(5, 600))
+COMMENTS_MIN_SUBMIT_SECONDS = env_int("COMMENTS_MIN_SUBMIT_SECONDS", default=5)
+COMMENTS_FORM_MAX_AGE = env_int("COMMENTS_FORM_MAX_AGE", default=2 * 24 * 3600, minimum=60)
+COMMENTS_MAX_LENGTH = env_int("COMMENTS_MAX_LENGTH", default=3000, minimum=100)
+COMMENTS_MAX_LINKS = env_int("COMMENTS_MAX_LINKS", default=1)
+COMMENTS_REPORT_THRESHOLD = env_int("COMMENTS_REPORT_THRESHOLD", default=3, minimum=1)
+COMMENTS_NOTIFY_EVERY_MINUTES = env_int("COMMENTS_NOTIFY_EVERY_MINUTES", default=30, minimum=1)
+COMMENTS_MODERATOR_EMAILS = env_list("COMMENTS_MODERATOR_EMAILS", [])
+COMMENTS_RETENTION_DAYS = env_int("COMMENTS_RETENTION_DAYS", default=90, minimum=1)
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Django 6.1 mailers: the console in development; SMTP from the environment in production.
+MAILERS = {
+    "default": {
+        "BACKEND": env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"),
+        "OPTIONS": {},
+    }
+}
+if MAILERS["default"]["BACKEND"].endswith("smtp.EmailBackend"):
+    MAILERS["default"]["OPTIONS"] = {
+        "host": env_str("EMAIL_HOST", "localhost"),
+        "port": env_int("EMAIL_PORT", default=587),
+        "username": env_str("EMAIL_HOST_USER"),
+        "password": env_str("EMAIL_HOST_PASSWORD"),
+        "use_tls": env_bool("EMAIL_USE_TLS", default=True),
+        "timeout": env_int("EMAIL_TIMEOUT", default=10, minimum=1),
+    }
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "metsinfo <noreply@localhost>")
 
 ROOT_URLCONF = "metsinfo.urls"
 WSGI_APPLICATION = "metsinfo.wsgi.application"

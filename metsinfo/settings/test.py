@@ -17,3 +17,5 @@ if CACHES["default"]["BACKEND"].endswith("FileBasedCache"):
     CACHES["default"]["LOCATION"] = tempfile.mkdtemp(prefix="metsinfo-test-cache-")
 else:
     CACHES["default"]["KEY_PREFIX"] = "metsinfo-test"
+# Django 6.1 reads MAILERS, not EMAIL_BACKEND: keep sent mail in django.core.mail.outbox.
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend", "OPTIONS": {}}}

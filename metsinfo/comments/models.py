@@ -1,0 +1,135 @@
+"""Reader comments: pre-moderated, never shown until approved, never rendered as markup."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from metsinfo.articles.models import Article
+from metsinfo.comments.rendering import render_comment
+
+
+class CommentQuerySet(models.QuerySet):
+    def approved(self) -> CommentQuerySet:
+        """Comments readers may see."""
+        return self.filter(status=Comment.Status.APPROVED)
+
+    def awaiting_review(self) -> CommentQuerySet:
+        return self.filter(status=Comment.Status.PENDING)
+
+
+class Comment(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting review")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        SPAM = "spam", _("Spam")
+
+    class Role(models.TextChoices):
+        PATIENT = "patient", _("Patient")
+        CARER = "carer", _("Family member or carer")
+        PROFESSIONAL = "professional", _("Health professional")
+        OTHER = "other", _("Other")
+
+    class Reason(models.TextChoices):
+        NONE = "", _("None")
+        HONEYPOT = "honeypot", _("Filled in the hidden field (likely a bot)")
+        LINKS = "links", _("Too many links")
+        EMAIL_IN_TEXT = "email-in-text", _("Email address in the text")
+        PHONE_IN_TEXT = "phone-in-text", _("Phone number in the text")
+        DUPLICATE = "duplicate", _("Same text posted before")
+        REPORTED = "reported", _("Reported by readers")
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="comments")
+    display_name = models.CharField(max_length=60, blank=True)
+    role = models.CharField(max_length=20, choices=Role, blank=True)
+    body = models.TextField()
+    body_html = models.TextField(editable=False, default="")
+    email = models.EmailField(blank=True, help_text=_("Only for contacting the writer; never shown."))
+    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING, db_index=True)
+    held_reason = models.CharField(max_length=20, choices=Reason, blank=True, default="")
+    client_key = models.CharField(
+        max_length=64, blank=True, editable=False, help_text=_("Keyed hash of the address; never the address.")
+    )
+    created = models.DateTimeField(default=timezone.now, db_index=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, editable=False, related_name="+"
+    )
+    moderated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    moderator_note = models.TextField(blank=True, help_text=_("Private note for other moderators."))
+    report_count = models.PositiveIntegerField(default=0, editable=False)
+    seed_key = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["pending", "approved", "rejected", "spam"]), name="comment_status_valid"
+            )
+        ]
+        indexes = [models.Index(fields=["article", "status", "created"])]
+
+    def __str__(self) -> str:
+        return f"{self.author_name} on {self.article}: {self.body[:50]}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.body_html = render_comment(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return f"{self.article.get_absolute_url()}#comment-{self.pk}"
+
+    @property
+    def author_name(self) -> str:
+        return self.display_name or str(_("Anonymous reader"))
+
+    def moderate(self, status: str, user, reason: str | None = None) -> None:
+        """Change status, recording who and when."""
+        self.status = status
+        if reason is not None:
+            self.held_reason = reason
+        self.moderated_by = user
+        self.moderated_at = timezone.now()
+
+
+class CommentReport(models.Model):
+    """One reader's report of a comment (one per client, so one person cannot hide a comment)."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
+    client_key = models.CharField(max_length=64)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["comment", "client_key"], name="one_report_per_client")]
+
+    def __str__(self) -> str:
+        return f"Report of comment {self.comment_id}"
+
+
+class Reply(models.Model):
+    """An official response from the editorial team, shown beneath the comment."""
+
+    comment = models.OneToOneField(Comment, on_delete=models.CASCADE, related_name="reply")
+    body = models.TextField()
+    body_html = models.TextField(editable=False, default="")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, editable=False)
+    published = models.BooleanField(default=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "replies"
+
+    def __str__(self) -> str:
+        return f"Reply to comment {self.comment_id}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.body_html = render_comment(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:article", kwargs={"slug": self.comment.article.slug})

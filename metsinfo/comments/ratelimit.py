@@ -1,0 +1,41 @@
+"""Per-client rate limit in the shared cache, keyed by an HMAC of the address (never the address).
+
+The cache is shared by every worker (file cache on one machine, Redis across machines), so the
+limit holds however many processes serve the site.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+
+
+def client_key(request: HttpRequest) -> str:
+    """A keyed hash of the client address: stable for rate limits, useless to anyone without the key."""
+    address = request.META.get("REMOTE_ADDR", "")
+    return hmac.new(settings.SECRET_KEY.encode(), f"client:{address}".encode(), hashlib.sha256).hexdigest()
+
+
+def hit(key: str, *, limit: int, window: int, scope: str = "comment") -> bool:
+    """Count one attempt; return False when the client is over ``limit`` in the current window."""
+    bucket = int(time.time() // window)
+    cache_key = f"ratelimit:{scope}:{key}:{bucket}"
+    if cache.add(cache_key, 1, timeout=window + 5):
+        return limit >= 1
+    try:
+        count = cache.incr(cache_key)
+    except ValueError:  # expired between add and incr
+        cache.add(cache_key, 1, timeout=window + 5)
+        count = 1
+    return count <= limit
+
+
+def allow_comment(request: HttpRequest) -> bool:
+    """Whether this client may submit another comment now (COMMENTS_RATE_LIMIT)."""
+    limit, window = settings.COMMENTS_RATE_LIMIT
+    return hit(client_key(request), limit=limit, window=window)

@@ -1,0 +1,63 @@
+"""Spam defences that never silently discard a comment.
+
+A honeypot, a signed timestamp (too fast or too old), duplicate detection, and heuristics for
+links, email addresses and phone numbers. Caught comments are stored with their reason, so a
+moderator can rescue a false positive.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.utils import timezone
+
+from metsinfo.comments.models import Comment
+
+TIMESTAMP_SALT = "metsinfo.comments.form-timestamp"
+_URL = re.compile(r"(?:https?://|www\.)\S+|\b[a-z0-9-]+\.(?:com|org|net|info|biz|ru|co|uk|io|xyz)\b", re.I)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+# Seven or more digits, allowing spaces, dots, dashes, brackets and a leading +: phone-like.
+_PHONE = re.compile(r"(?<!\w)\+?\(?\d(?:[\s().-]*\d){6,}(?!\w)")
+
+
+def sign_timestamp(now: float | None = None) -> str:
+    """The value of the form's hidden timestamp field."""
+    return signing.dumps(int(now if now is not None else time.time()), salt=TIMESTAMP_SALT)
+
+
+def timestamp_problem(value: str, now: float | None = None) -> str | None:
+    """Why the form's timestamp is unacceptable, in words for the reader; None if it is fine."""
+    now = now if now is not None else time.time()
+    try:
+        issued = int(signing.loads(value, salt=TIMESTAMP_SALT))
+    except (signing.BadSignature, TypeError, ValueError):
+        return "The form could not be checked. Please copy your comment, reload the page and send it again."
+    age = now - issued
+    if age < settings.COMMENTS_MIN_SUBMIT_SECONDS:
+        return "That was quicker than anyone can read and type. Please wait a few seconds and send your comment again."
+    if age > settings.COMMENTS_FORM_MAX_AGE:
+        return "This page has been open for a long time. Please send your comment again: your text is kept below."
+    return None
+
+
+def held_reason(body: str) -> str:
+    """A reason to hold a comment for a moderator, or "" if none."""
+    if len(_URL.findall(body)) > settings.COMMENTS_MAX_LINKS:
+        return Comment.Reason.LINKS
+    if _EMAIL.search(body):
+        return Comment.Reason.EMAIL_IN_TEXT
+    if _PHONE.search(body):
+        return Comment.Reason.PHONE_IN_TEXT
+    return Comment.Reason.NONE
+
+
+def is_duplicate(article_id: int, body: str) -> bool:
+    """The same text on the same article in the last 30 days (any status)."""
+    since = timezone.now() - timedelta(days=30)
+    normalised = " ".join(body.split())
+    recent = Comment.objects.filter(article_id=article_id, created__gte=since).values_list("body", flat=True)
+    return any(" ".join(text.split()) == normalised for text in recent)

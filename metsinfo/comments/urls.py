@@ -1,0 +1,10 @@
+from django.urls import path
+
+from metsinfo.comments import views
+
+app_name = "comments"
+urlpatterns = [
+    path("articles/<slug:slug>/comments/", views.post_comment, name="post"),
+    path("comments/<int:pk>/report/", views.report_comment, name="report"),
+    path("privacy/", views.privacy, name="privacy"),
+]

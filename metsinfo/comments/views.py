@@ -1,0 +1,76 @@
+"""Posting and reporting comments, and the privacy notice. POST/redirect/GET throughout."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.db.models import F
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.http import require_POST
+
+from metsinfo.articles.models import Article
+from metsinfo.articles.views import article_page
+from metsinfo.comments import ratelimit, spam
+from metsinfo.comments.forms import CommentForm
+from metsinfo.comments.models import Comment, CommentReport
+from metsinfo.comments.notifications import notify_moderators
+
+THANK_YOU = "Thank you. Your comment will appear after a moderator has checked it."
+RATE_LIMITED = (
+    "You have sent several comments in a short time. Please wait a few minutes, then send this one again: "
+    "your text is kept below."
+)
+
+
+def _show_form_again(request: HttpRequest, article: Article, form: CommentForm, status: int, problem: str = ""):
+    form.refresh_timestamp()
+    return article_page(request, article, {"comment_form": form, "comment_problem": problem}, status=status)
+
+
+@csrf_protect
+@require_POST
+def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
+    article = get_object_or_404(Article.objects.published(), slug=slug)
+    form = CommentForm(request.POST)
+    if not ratelimit.allow_comment(request):
+        return _show_form_again(request, article, form, status=429, problem=RATE_LIMITED)
+    if not form.is_valid():
+        return _show_form_again(request, article, form, status=400)
+    comment = form.save(commit=False)
+    comment.article = article
+    comment.client_key = ratelimit.client_key(request)
+    if form.cleaned_data["website"]:
+        comment.status, comment.held_reason = Comment.Status.SPAM, Comment.Reason.HONEYPOT
+    elif spam.is_duplicate(article.pk, comment.body):
+        comment.status, comment.held_reason = Comment.Status.SPAM, Comment.Reason.DUPLICATE
+    else:
+        comment.held_reason = spam.held_reason(comment.body)
+    comment.save()
+    if comment.status == Comment.Status.PENDING:
+        notify_moderators(comment)
+    # The same thanks whatever was caught: a bot learns nothing from the answer.
+    messages.success(request, THANK_YOU)
+    return redirect(f"{article.get_absolute_url()}#comments")
+
+
+@csrf_protect
+@require_POST
+def report_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = get_object_or_404(Comment.objects.approved().select_related("article"), pk=pk)
+    key = ratelimit.client_key(request)
+    if ratelimit.hit(key, limit=30, window=3600, scope="report"):
+        _, created = CommentReport.objects.get_or_create(comment=comment, client_key=key)
+        if created:
+            Comment.objects.filter(pk=pk).update(report_count=F("report_count") + 1)
+            comment.refresh_from_db(fields=["report_count"])
+            if comment.report_count >= settings.COMMENTS_REPORT_THRESHOLD:
+                comment.status, comment.held_reason = Comment.Status.PENDING, Comment.Reason.REPORTED
+                comment.save(update_fields=["status", "held_reason"])
+    messages.success(request, "Thank you for telling us. A moderator will look at this comment.")
+    return redirect(f"{comment.article.get_absolute_url()}#comments")
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "comments/privacy.html", {"retention_days": settings.COMMENTS_RETENTION_DAYS})

@@ -1,0 +1,193 @@
+"""Posting, reporting and reading comments over HTTP."""
+
+import pytest
+from django.core import mail
+
+from metsinfo.comments import notifications
+from metsinfo.comments.models import Comment, Reply
+from tests.comments_helpers import ARTICLE_URL, POST_URL, form_data
+from tests.helpers import page_text
+
+pytestmark = pytest.mark.usefixtures("seeded")
+
+
+@pytest.fixture(autouse=True)
+def _send_in_request_thread(monkeypatch):
+    monkeypatch.setattr(notifications, "SEND_IN_BACKGROUND", False)
+
+
+def new_comments():
+    return Comment.objects.filter(seed_key__isnull=True)
+
+
+class TestReading:
+    def test_approved_comments_show_oldest_first_with_name_role_and_date(self, client):
+        html = client.get(ARTICLE_URL).text
+        comments = page_text(html, "comments")
+        assert comments.index("A compelling read indeed!") < comments.index("It serves as a call-to-action")
+        assert "Anonymous reader" in comments
+        assert html.count('class="comment"') == 9
+
+    def test_pending_rejected_and_spam_are_not_shown(self, client):
+        article = Comment.objects.first().article
+        for status in ["pending", "rejected", "spam"]:
+            Comment.objects.create(article=article, body=f"Hidden {status} comment", status=status)
+        text = page_text(client.get(ARTICLE_URL).text)
+        assert "Hidden" not in text
+
+    def test_form_explains_moderation_and_privacy(self, client):
+        text = page_text(client.get(ARTICLE_URL).text, "comment-form")
+        assert "Comments are checked by a moderator before they appear." in text
+        assert "Please do not post personal medical details, or anyone\u2019s contact details." in text
+
+    def test_role_and_reply_are_shown(self, client):
+        comment = Comment.objects.first()
+        Comment.objects.filter(pk=comment.pk).update(display_name="Jo", role="patient")
+        Reply.objects.create(comment=comment, body="Thank you, Jo.")
+        text = page_text(client.get(ARTICLE_URL).text, f"comment-{comment.pk}")
+        assert text.startswith("Jo, patient")
+        assert "Reply from the metsinfo team Thank you, Jo." in text
+
+    def test_unpublished_reply_is_not_shown(self, client):
+        Reply.objects.create(comment=Comment.objects.first(), body="Draft reply.", published=False)
+        assert "Draft reply." not in client.get(ARTICLE_URL).text
+
+
+class TestPosting:
+    def test_success_redirects_with_a_thank_you_and_stores_a_pending_comment(self, client):
+        response = client.post(POST_URL, form_data(), follow=True)
+        assert response.redirect_chain == [(f"{ARTICLE_URL}#comments", 302)]
+        assert "Your comment will appear after a moderator has checked it." in page_text(response.text)
+        comment = new_comments().get()
+        assert comment.status == Comment.Status.PENDING
+        assert comment.display_name == "Sam" and comment.role == "carer"
+        assert comment.body_html == "<p>Thank you for explaining this so clearly.</p><p>It helped my mother and me.</p>"
+        assert "Thank you for explaining this so clearly" not in page_text(response.text, "comments")
+
+    def test_no_raw_address_is_stored(self, client):
+        client.post(POST_URL, form_data(), REMOTE_ADDR="198.51.100.23")
+        comment = new_comments().get()
+        stored = " ".join(str(value) for value in Comment.objects.filter(pk=comment.pk).values().get().values())
+        assert "198.51.100.23" not in stored
+        assert len(comment.client_key) == 64
+
+    def test_errors_keep_the_text_and_link_each_field(self, client):
+        body = "My long, careful comment that must not be lost."
+        response = client.post(POST_URL, form_data(body=body, consent=None, role="nonsense"))
+        assert response.status_code == 400
+        html = response.text
+        assert body in html, "the reader's text comes back"
+        assert 'href="#id_consent"' in html and 'href="#id_role_0"' in html
+        assert "There is a problem" in page_text(html)
+        assert not new_comments().exists()
+
+    def test_too_fast_is_refused_clearly_and_the_text_kept(self, client):
+        from metsinfo.comments.spam import sign_timestamp
+
+        response = client.post(POST_URL, form_data(timestamp=sign_timestamp(), body="Typed very fast."))
+        assert response.status_code == 400
+        assert "quicker than anyone can read" in page_text(response.text)
+        assert "Typed very fast." in response.text
+        assert not new_comments().exists()
+
+    def test_rate_limit_answers_429_and_keeps_the_text(self, client, settings):
+        settings.COMMENTS_RATE_LIMIT = (2, 600)
+        for n in range(2):
+            assert client.post(POST_URL, form_data(body=f"Comment number {n}")).status_code == 302
+        response = client.post(POST_URL, form_data(body="The third, too soon."))
+        assert response.status_code == 429
+        assert "The third, too soon." in response.text
+        assert "sent several comments in a short time" in page_text(response.text)
+        assert new_comments().count() == 2
+
+    def test_honeypot_is_stored_as_spam_not_discarded(self, client):
+        response = client.post(POST_URL, form_data(website="http://spam.example"))
+        assert response.status_code == 302, "a bot gets the same answer as a person"
+        comment = new_comments().get()
+        assert (comment.status, comment.held_reason) == (Comment.Status.SPAM, Comment.Reason.HONEYPOT)
+
+    def test_duplicate_is_stored_as_spam_with_its_reason(self, client):
+        client.post(POST_URL, form_data(body="Same words twice."))
+        client.post(POST_URL, form_data(body="Same  words twice."))
+        statuses = list(new_comments().order_by("pk").values_list("status", "held_reason"))
+        assert statuses == [("pending", ""), ("spam", "duplicate")]
+
+    def test_contact_details_are_held_with_the_reason(self, client):
+        client.post(POST_URL, form_data(body="Email me: someone@example.com"))
+        comment = new_comments().get()
+        assert (comment.status, comment.held_reason) == ("pending", "email-in-text")
+
+    def test_get_is_not_allowed(self, client):
+        assert client.get(POST_URL).status_code == 405
+
+    def test_csrf_is_required(self):
+        from django.test import Client
+
+        response = Client(enforce_csrf_checks=True).post(POST_URL, form_data())
+        assert response.status_code == 403
+        assert not new_comments().exists()
+
+    def test_unknown_or_draft_article_is_404(self, client):
+        assert client.post("/articles/nope/comments/", form_data()).status_code == 404
+
+
+class TestReporting:
+    def test_reports_from_distinct_clients_send_the_comment_back_to_the_queue(self, client, settings):
+        settings.COMMENTS_REPORT_THRESHOLD = 2
+        comment = Comment.objects.approved().first()
+        url = f"/comments/{comment.pk}/report/"
+        response = client.post(url, REMOTE_ADDR="203.0.113.1", follow=True)
+        assert "A moderator will look at this comment." in page_text(response.text)
+        client.post(url, REMOTE_ADDR="203.0.113.1")  # the same reader again: counted once
+        comment.refresh_from_db()
+        assert (comment.status, comment.report_count) == ("approved", 1)
+        client.post(url, REMOTE_ADDR="203.0.113.2")
+        comment.refresh_from_db()
+        assert (comment.status, comment.held_reason, comment.report_count) == ("pending", "reported", 2)
+        assert comment.body[:30] not in page_text(client.get(ARTICLE_URL).text, "comments")
+
+    def test_report_needs_post(self, client):
+        assert client.get(f"/comments/{Comment.objects.first().pk}/report/").status_code == 405
+
+
+class TestNotifications:
+    def test_moderators_get_one_email_per_interval(self, client, settings, django_capture_on_commit_callbacks):
+        settings.COMMENTS_MODERATOR_EMAILS = ["mods@example.org"]
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(POST_URL, form_data(body="First new comment."))
+            client.post(POST_URL, form_data(body="Second new comment."), REMOTE_ADDR="203.0.113.9")
+        assert len(mail.outbox) == 1
+        message = mail.outbox[0]
+        assert message.to == ["mods@example.org"]
+        assert "First new comment." in message.body
+        assert "/admin/comments/comment/" in message.body
+
+    def test_a_failing_mail_server_never_fails_the_reader(
+        self, client, settings, monkeypatch, django_capture_on_commit_callbacks
+    ):
+        settings.COMMENTS_MODERATOR_EMAILS = ["mods@example.org"]
+        attempts = []
+
+        def broken(*args, **kwargs):
+            attempts.append(args)
+            raise ConnectionRefusedError("SMTP down")
+
+        monkeypatch.setattr(notifications, "send_mail", broken)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(POST_URL, form_data())
+        assert attempts, "the send was attempted"
+        assert response.status_code == 302
+        assert new_comments().count() == 1
+
+    def test_spam_sends_no_email(self, client, settings, django_capture_on_commit_callbacks):
+        settings.COMMENTS_MODERATOR_EMAILS = ["mods@example.org"]
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(POST_URL, form_data(website="bot"))
+        assert mail.outbox == []
+
+
+def test_privacy_notice(client, settings):
+    settings.COMMENTS_RETENTION_DAYS = 45
+    text = page_text(client.get("/privacy/").text)
+    assert "we never store it" in text
+    assert "erased after 45 days" in text
