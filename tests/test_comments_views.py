@@ -90,6 +90,30 @@ class TestPosting:
         assert "Typed very fast." in response.text
         assert not new_comments().exists()
 
+    def test_resending_after_a_too_fast_error_is_accepted_once_time_has_passed(self, client, monkeypatch):
+        import time as time_module
+
+        from metsinfo.comments.spam import sign_timestamp
+
+        issued = sign_timestamp()
+        first = client.post(POST_URL, form_data(timestamp=issued))
+        assert first.status_code == 400
+        assert f'value="{issued}"' in first.text, "the original timestamp is kept for the retry"
+        later = time_module.time() + 30
+        monkeypatch.setattr("metsinfo.comments.spam.time.time", lambda: later)
+        assert client.post(POST_URL, form_data(timestamp=issued)).status_code == 302
+
+    def test_an_expired_form_gets_a_fresh_timestamp(self, client):
+        import time as time_module
+
+        from metsinfo.comments.spam import sign_timestamp
+
+        stale = sign_timestamp(time_module.time() - 3 * 24 * 3600)
+        response = client.post(POST_URL, form_data(timestamp=stale, body="Written long ago."))
+        assert response.status_code == 400
+        assert stale not in response.text
+        assert "Written long ago." in response.text
+
     def test_rate_limit_answers_429_and_keeps_the_text(self, client, settings):
         settings.COMMENTS_RATE_LIMIT = (2, 600)
         for n in range(2):

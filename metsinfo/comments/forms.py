@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from metsinfo.comments.models import Comment
-from metsinfo.comments.spam import sign_timestamp, timestamp_problem
+from metsinfo.comments.spam import needs_new_timestamp, sign_timestamp, timestamp_problem
 
 _CONTROL = {chr(c) for c in range(32) if chr(c) not in "\n\r\t"} | {"\x7f"}
 
@@ -101,7 +101,11 @@ class CommentForm(forms.ModelForm):
         return value
 
     def refresh_timestamp(self) -> None:
-        """Give a re-shown form a fresh timestamp, so the reader can simply send it again."""
-        data = self.data.copy()
-        data["timestamp"] = sign_timestamp()
-        self.data = data
+        """Let a re-shown form be sent again: replace a forged or expired timestamp, keep a recent one.
+
+        Keeping a recent one means a reader who only ticks a box and resends is not "too fast".
+        """
+        if needs_new_timestamp(self.data.get("timestamp", "")):
+            data = self.data.copy()
+            data["timestamp"] = sign_timestamp()
+            self.data = data

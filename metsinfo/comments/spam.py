@@ -44,6 +44,16 @@ def timestamp_problem(value: str, now: float | None = None) -> str | None:
     return None
 
 
+def needs_new_timestamp(value: str, now: float | None = None) -> bool:
+    """True when a re-shown form's timestamp is forged or too old (a merely recent one is kept)."""
+    now = now if now is not None else time.time()
+    try:
+        issued = int(signing.loads(value, salt=TIMESTAMP_SALT))
+    except (signing.BadSignature, TypeError, ValueError):
+        return True
+    return now - issued > settings.COMMENTS_FORM_MAX_AGE
+
+
 def held_reason(body: str) -> str:
     """A reason to hold a comment for a moderator, or "" if none."""
     if len(_URL.findall(body)) > settings.COMMENTS_MAX_LINKS:

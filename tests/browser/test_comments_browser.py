@@ -1,0 +1,61 @@
+"""A reader comments on a phone; a moderator approves it; it appears on the article."""
+
+from importlib import import_module
+
+import pytest
+from django.apps import apps
+from django.contrib.auth.models import Group, User
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import screenshot
+from tests.conftest import ARTICLE_SLUG
+
+pytestmark = pytest.mark.browser
+PASSWORD = "a long moderator password"
+COMMENT = "The diagram idea is a good one. My sister found the key points very clear."
+
+
+@pytest.fixture
+def moderator(live_site) -> User:
+    # Transactional tests flush the database, data migrations included: re-create the group.
+    import_module("metsinfo.comments.migrations.0002_moderators_group").create_moderators(apps, None)
+    user = User.objects.create_user("moderator", password=PASSWORD, is_staff=True)
+    user.groups.add(Group.objects.get(name="Moderators"))
+    return user
+
+
+def test_reader_comment_is_moderated_then_published(live_site: str, phone: Page, desktop: Page, moderator, settings):
+    settings.COMMENTS_MIN_SUBMIT_SECONDS = 0  # the robot types faster than any reader
+    article = f"{live_site}/articles/{ARTICLE_SLUG}/"
+    phone.goto(f"{article}#comment-form")
+
+    phone.get_by_role("button", name="Send comment").click()
+    expect(phone.get_by_role("alert")).to_contain_text("There is a problem")
+    expect(phone.get_by_role("link", name="Write your comment before sending it.")).to_be_visible()
+    screenshot(phone, "comment-form-errors-phone")
+
+    phone.get_by_label("Your name (optional)").fill("Priya")
+    phone.get_by_label("Family member or carer").check()
+    phone.get_by_label("Your comment").fill(COMMENT)
+    phone.get_by_label("I have read the privacy notice").check()
+    phone.get_by_role("button", name="Send comment").click()
+
+    expect(phone).to_have_url(f"{article}#comments")
+    expect(phone.get_by_role("status")).to_contain_text("Your comment will appear after a moderator has checked it.")
+    expect(phone.locator("#comments").get_by_text(COMMENT)).to_have_count(0)
+
+    desktop.goto(f"{live_site}/admin/")
+    desktop.get_by_label("Username").fill("moderator")
+    desktop.get_by_label("Password").fill(PASSWORD)
+    desktop.get_by_role("button", name="Log in").click()
+    desktop.get_by_role("link", name="1 comment awaiting review").click()
+    row = desktop.get_by_role("row").filter(has_text=COMMENT[:40])
+    row.get_by_role("checkbox").check()
+    desktop.get_by_label("Action:").select_option(label="Approve selected comments (publish them)")
+    desktop.get_by_role("button", name="Run").click()
+    expect(desktop.get_by_text("1 comment was approved.")).to_be_visible()
+
+    phone.goto(article)
+    comment = phone.locator("#comments li").filter(has_text=COMMENT)
+    expect(comment).to_be_visible()
+    expect(comment).to_contain_text("Priya, family member or carer")
