@@ -5,3 +5,20 @@ class ArticlesConfig(AppConfig):
     name = "metsinfo.articles"
     label = "articles"
     verbose_name = "Articles and glossary"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from metsinfo.articles import pagecache
+        from metsinfo.articles.models import Article, GlossaryTerm, ReviewApproval, Section
+
+        def content_changed(sender, **kwargs) -> None:
+            pagecache.invalidate()
+
+        for model in (Article, Section, GlossaryTerm, ReviewApproval):
+            post_save.connect(
+                content_changed, sender=model, weak=False, dispatch_uid=f"pagecache-save-{model.__name__}"
+            )
+            post_delete.connect(
+                content_changed, sender=model, weak=False, dispatch_uid=f"pagecache-delete-{model.__name__}"
+            )

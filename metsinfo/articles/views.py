@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from metsinfo.articles import review
 from metsinfo.articles.models import Article, GlossaryTerm
+from metsinfo.articles.pagecache import cached_page
 
 
 def _visible_article(request: HttpRequest, slug: str) -> Article:
@@ -18,6 +19,7 @@ def _visible_article(request: HttpRequest, slug: str) -> Article:
     return get_object_or_404(articles.prefetch_related("sections"), slug=slug)
 
 
+@cached_page
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "articles/home.html", {"articles": Article.objects.published()})
 
@@ -28,10 +30,12 @@ def article_page(request: HttpRequest, article: Article, extra: dict | None = No
     return render(request, "articles/article.html", context, status=status)
 
 
+@cached_page
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return article_page(request, _visible_article(request, slug))
 
 
+@cached_page
 def section_detail(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
     article = _visible_article(request, slug)
     sections = list(article.sections.all())
@@ -47,6 +51,7 @@ def section_detail(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
     return render(request, "articles/section.html", context)
 
 
+@cached_page
 def glossary(request: HttpRequest) -> HttpResponse:
     return render(request, "articles/glossary.html", {"terms": GlossaryTerm.objects.all()})
 

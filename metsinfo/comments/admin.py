@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import ngettext
 
+from metsinfo.articles import pagecache
 from metsinfo.comments.models import Comment, Reply
 
 
@@ -79,6 +80,7 @@ class CommentAdmin(admin.ModelAdmin):
 
     def _moderate(self, request: HttpRequest, queryset: QuerySet[Comment], status: str, done: str) -> None:
         count = queryset.update(status=status, moderated_by=request.user, moderated_at=timezone.now())
+        pagecache.invalidate()  # update() sends no signals; the article pages must show the change now
         self.message_user(
             request,
             ngettext("%(count)d comment was %(done)s.", "%(count)d comments were %(done)s.", count)

@@ -7,4 +7,23 @@ class CommentsConfig(AppConfig):
     verbose_name = "Reader comments"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from metsinfo.articles import pagecache
         from metsinfo.comments import seed  # noqa: F401  (connects to articles' content_loaded signal)
+        from metsinfo.comments.models import Comment, Reply
+        from metsinfo.comments.spam import sign_timestamp
+
+        # Cached article pages get a fresh form timestamp for every visitor.
+        pagecache.register_fresh_field("timestamp", lambda request: sign_timestamp())
+
+        def comments_changed(sender, **kwargs) -> None:
+            pagecache.invalidate()
+
+        for model in (Comment, Reply):
+            post_save.connect(
+                comments_changed, sender=model, weak=False, dispatch_uid=f"pagecache-save-{model.__name__}"
+            )
+            post_delete.connect(
+                comments_changed, sender=model, weak=False, dispatch_uid=f"pagecache-delete-{model.__name__}"
+            )

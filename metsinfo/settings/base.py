@@ -1,5 +1,6 @@
 """Settings shared by every environment; everything that varies comes from the environment."""
 
+import hashlib
 import re
 from pathlib import Path
 
@@ -51,6 +52,26 @@ def _admin_path() -> str:
         )
     return path
 
+
+def _release() -> str:
+    """What distinguishes one deploy from the next: ``RELEASE`` if set, else a hash of code and templates."""
+    explicit = env_str("RELEASE")
+    if explicit:
+        return explicit
+    digest = hashlib.sha256()
+    files = [
+        *(BASE_DIR / "metsinfo").rglob("*.py"),
+        *(BASE_DIR / "templates").rglob("*"),
+        *(BASE_DIR / "static").rglob("*"),
+    ]
+    for path in sorted(p for p in files if p.is_file()):
+        digest.update(path.relative_to(BASE_DIR).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+#: Part of every page-cache key, so a new deploy never serves pages rendered by old templates.
+RELEASE = _release()
 
 #: Where the Django admin lives; moving it off /admin/ cuts noise from scanners.
 ADMIN_PATH = _admin_path()

@@ -1,0 +1,141 @@
+"""The shared page cache: zero queries on a hit, working forms on cached pages, no stale pages."""
+
+import re
+import shutil
+import time
+from io import StringIO
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group, User
+from django.core.cache import cache
+from django.core.management import call_command
+from django.test import Client
+
+from metsinfo.articles.models import GlossaryTerm, Section
+from metsinfo.comments.models import Comment
+from tests.comments_helpers import ARTICLE_URL, POST_URL, form_data
+from tests.helpers import page_text
+
+pytestmark = pytest.mark.usefixtures("seeded")
+
+
+def hidden(html: str, name: str) -> str:
+    return re.search(rf'<input type="hidden" name="{name}" value="([^"]*)"', html).group(1)
+
+
+def test_second_visit_is_served_from_the_cache_with_no_queries(client, django_assert_num_queries):
+    assert client.get(ARTICLE_URL)["X-Page-Cache"] == "miss"
+    with django_assert_num_queries(0):
+        response = Client().get(ARTICLE_URL)
+    assert response["X-Page-Cache"] == "hit"
+    assert "Understanding Breast Cancer Bone Metastasis" in response.text
+
+
+@pytest.mark.parametrize("url", ["/", f"{ARTICLE_URL}symptoms/", "/glossary/"])
+def test_other_reader_pages_are_cached_too(url, django_assert_num_queries):
+    Client().get(url)
+    with django_assert_num_queries(0):
+        assert Client().get(url)["X-Page-Cache"] == "hit"
+
+
+def test_stored_page_holds_no_visitor_specific_values():
+    first = Client().get(ARTICLE_URL).text
+    stored = next(value for key, value in _cached_pages())
+    assert hidden(first, "csrfmiddlewaretoken") not in stored
+    assert hidden(first, "timestamp") not in stored
+
+
+def _cached_pages():
+    key_prefix = f"page:{settings.RELEASE}:"
+    from metsinfo.articles.pagecache import _generation
+
+    key = f"{key_prefix}{_generation()}:{ARTICLE_URL}"
+    value = cache.get(key)
+    return [(key, value)] if value is not None else []
+
+
+def test_each_visitor_of_a_cached_page_gets_their_own_token_and_timestamp():
+    Client().get(ARTICLE_URL)
+    one, two = Client().get(ARTICLE_URL), Client().get(ARTICLE_URL)
+    assert one["X-Page-Cache"] == two["X-Page-Cache"] == "hit"
+    assert hidden(one.text, "csrfmiddlewaretoken") != hidden(two.text, "csrfmiddlewaretoken")
+    assert "csrftoken" in one.cookies, "the visitor gets the CSRF cookie their token belongs to"
+
+
+def test_a_cached_article_page_still_accepts_a_comment(monkeypatch):
+    Client().get(ARTICLE_URL)  # someone else's visit fills the cache
+    reader = Client(enforce_csrf_checks=True)
+    page = reader.get(ARTICLE_URL)
+    assert page["X-Page-Cache"] == "hit"
+    later = time.time() + 30  # the reader takes half a minute to write
+    monkeypatch.setattr("metsinfo.comments.spam.time.time", lambda: later)
+    data = form_data(
+        csrfmiddlewaretoken=hidden(page.text, "csrfmiddlewaretoken"), timestamp=hidden(page.text, "timestamp")
+    )
+    response = reader.post(POST_URL, data)
+    assert response.status_code == 302, page_text(response.text)[:300]
+    assert Comment.objects.filter(seed_key__isnull=True, body__startswith="Thank you for explaining").exists()
+
+
+def test_thank_you_message_is_shown_even_though_the_page_is_cached(client):
+    client.get(ARTICLE_URL)
+    response = client.post(POST_URL, form_data(), follow=True)
+    assert "Your comment will appear after a moderator has checked it." in page_text(response.text)
+    assert "X-Page-Cache" not in response, "a page with a message is never cached or served from cache"
+
+
+class TestNoStalePages:
+    def test_editor_save(self, client):
+        client.get(ARTICLE_URL)
+        section = Section.objects.get(kind="symptoms")
+        section.body += "\n\nA sentence added by an editor."
+        section.save()
+        response = Client().get(ARTICLE_URL)
+        assert response["X-Page-Cache"] == "miss"
+        assert "A sentence added by an editor." in response.text
+
+    def test_glossary_change(self, client):
+        client.get("/glossary/")
+        GlossaryTerm.objects.create(term="Zeta", slug="zeta", definition="A new term.")
+        assert "A new term." in Client().get("/glossary/").text
+
+    def test_load_content_run(self, tmp_path):
+        root = tmp_path / "content"
+        shutil.copytree(settings.CONTENT_DIR, root)
+        call_command("load_content", "--content-dir", str(root), stdout=StringIO())
+        Client().get(f"{ARTICLE_URL}diagnosis/")
+        path = root / "breast-cancer-bone-metastasis" / "diagnosis.md"
+        path.write_text(path.read_text() + "\nA sentence from the content files.\n")
+        call_command("load_content", "--content-dir", str(root), stdout=StringIO())
+        assert "A sentence from the content files." in Client().get(f"{ARTICLE_URL}diagnosis/").text
+
+    def test_comment_approved_in_the_admin_and_then_removed(self, client):
+        comment = Comment.objects.create(article=Comment.objects.first().article, body="Waiting for approval.")
+        Client().get(ARTICLE_URL)
+        moderator = User.objects.create_user("mod", password="a long moderator password", is_staff=True)
+        moderator.groups.add(Group.objects.get(name="Moderators"))
+        client.force_login(moderator)
+        client.post("/admin/comments/comment/", {"action": "approve", "_selected_action": [comment.pk]})
+        assert "Waiting for approval." in Client().get(ARTICLE_URL).text
+        comment.delete()
+        assert "Waiting for approval." not in Client().get(ARTICLE_URL).text
+
+    def test_new_deploy(self, settings):
+        Client().get(ARTICLE_URL)
+        settings.RELEASE = "next-release"
+        assert Client().get(ARTICLE_URL)["X-Page-Cache"] == "miss"
+
+
+class TestNotCached:
+    def test_logged_in_staff_always_get_a_fresh_page(self, admin_client):
+        admin_client.get(ARTICLE_URL)
+        assert "X-Page-Cache" not in admin_client.get(ARTICLE_URL)
+
+    def test_query_strings_bypass_the_cache(self):
+        Client().get(ARTICLE_URL)
+        assert "X-Page-Cache" not in Client().get(f"{ARTICLE_URL}?utm_source=leaflet")
+
+    def test_not_found_is_not_cached(self):
+        Client().get("/articles/nope/")
+        assert "X-Page-Cache" not in Client().get("/articles/nope/")
