@@ -54,3 +54,15 @@ def page_text(html: str, element_id: str | None = None) -> str:
 def normalise(text: str) -> str:
     """Collapse runs of whitespace, as a browser does."""
     return re.sub(r"\s+", " ", text).strip()
+
+
+def section_form(section, **changes) -> dict:
+    """The admin form data for ``section``, with ``changes`` applied."""
+    data = {
+        "article": section.article_id,
+        "kind": section.kind,
+        "title": section.title,
+        "key_points": section.key_points,
+        "body": section.body,
+    }
+    return {**data, **changes}

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from metsinfo.articles.history import sentence_diff
 from metsinfo.articles.loader import load_content
 from metsinfo.articles.models import GlossaryTerm, Section
+from tests.helpers import section_form
 
 pytestmark = pytest.mark.django_db
 
@@ -20,18 +21,6 @@ def content(tmp_path):
     shutil.copytree(settings.CONTENT_DIR, root)
     load_content(root)
     return root
-
-
-def section_form(section: Section, **changes) -> dict:
-    data = {
-        "article": section.article_id,
-        "kind": section.kind,
-        "title": section.title,
-        "key_points": section.key_points,
-        "body": section.body,
-    }
-    data.update(changes)
-    return data
 
 
 def edit_in_admin(admin_client, section: Section, body: str) -> None:

@@ -4,20 +4,9 @@ import pytest
 
 from metsinfo.articles.models import Article, Section
 from tests.conftest import ARTICLE_SLUG
-from tests.helpers import page_text
+from tests.helpers import page_text, section_form
 
 pytestmark = pytest.mark.usefixtures("seeded")
-
-
-def section_data(section: Section, **changes) -> dict:
-    data = {
-        "article": section.article_id,
-        "kind": section.kind,
-        "title": section.title,
-        "key_points": section.key_points,
-        "body": section.body,
-    }
-    return {**data, **changes}
 
 
 def article_data(article: Article, section_changes: dict | None = None, **changes) -> dict:
@@ -70,7 +59,7 @@ def test_section_preview_renders_unsaved_text_and_saves_nothing(admin_client):
     section = Section.objects.get(kind="diagnosis")
     before = (section.body, section.body_html)
     new_body = section.body + "\n\n### What to expect\n\nAn osteoblast paragraph added in the admin."
-    response = admin_client.post(f"/admin/articles/section/{section.pk}/preview/", section_data(section, body=new_body))
+    response = admin_client.post(f"/admin/articles/section/{section.pk}/preview/", section_form(section, body=new_body))
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
     html = response.text
@@ -136,7 +125,7 @@ def test_preview_sanitises_like_a_save(admin_client):
     section = Section.objects.get(kind="diagnosis")
     response = admin_client.post(
         f"/admin/articles/section/{section.pk}/preview/",
-        section_data(section, body='Text <script>alert(1)</script> <a href="javascript:alert(2)">x</a>'),
+        section_form(section, body='Text <script>alert(1)</script> <a href="javascript:alert(2)">x</a>'),
     )
     assert "<script>alert(1)" not in response.text
     assert "javascript:alert(2)" not in response.text
@@ -144,14 +133,14 @@ def test_preview_sanitises_like_a_save(admin_client):
 
 def test_invalid_form_explains_and_saves_nothing(admin_client):
     section = Section.objects.get(kind="diagnosis")
-    response = admin_client.post(f"/admin/articles/section/{section.pk}/preview/", section_data(section, title=""))
+    response = admin_client.post(f"/admin/articles/section/{section.pk}/preview/", section_form(section, title=""))
     assert response.status_code == 400
     assert "title: This field is required." in page_text(response.text)
 
 
 def test_readers_cannot_preview(client):
     section = Section.objects.get(kind="diagnosis")
-    response = client.post(f"/admin/articles/section/{section.pk}/preview/", section_data(section))
+    response = client.post(f"/admin/articles/section/{section.pk}/preview/", section_form(section))
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
 

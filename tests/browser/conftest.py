@@ -5,10 +5,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.conf import settings
+from django.contrib.auth.models import Group, User
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from metsinfo.articles.loader import load_content
+from metsinfo.groups import create_group
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls made by fixtures here are
 # ordinary synchronous ones, so Django's async-safety guard would be a false alarm.
@@ -70,3 +73,12 @@ def screenshot(page: Page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def staff_in_group(username: str, password: str, group: str, app_label: str, permissions: dict) -> User:
+    """A staff user in ``group``. Transactional tests flush data migrations' rows, so re-create it."""
+
+    create_group(apps, app_label, group, permissions)
+    user = User.objects.create_user(username, password=password, is_staff=True)
+    user.groups.add(Group.objects.get(name=group))
+    return user

@@ -3,25 +3,21 @@
 from importlib import import_module
 
 import pytest
-from django.apps import apps
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import screenshot, staff_in_group
 from tests.conftest import ARTICLE_SLUG
 
 pytestmark = pytest.mark.browser
 PASSWORD = "a long moderator password"
+MODERATOR_PERMISSIONS = import_module("metsinfo.comments.migrations.0002_moderators_group").MODERATOR_PERMISSIONS
 COMMENT = "The diagram idea is a good one. My sister found the key points very clear."
 
 
 @pytest.fixture
 def moderator(live_site) -> User:
-    # Transactional tests flush the database, data migrations included: re-create the group.
-    import_module("metsinfo.comments.migrations.0002_moderators_group").create_moderators(apps, None)
-    user = User.objects.create_user("moderator", password=PASSWORD, is_staff=True)
-    user.groups.add(Group.objects.get(name="Moderators"))
-    return user
+    return staff_in_group("moderator", PASSWORD, "Moderators", "comments", MODERATOR_PERMISSIONS)
 
 
 def test_reader_comment_is_moderated_then_published(live_site: str, phone: Page, desktop: Page, moderator, settings):

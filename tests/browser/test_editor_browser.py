@@ -3,24 +3,20 @@
 from importlib import import_module
 
 import pytest
-from django.apps import apps
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import screenshot, staff_in_group
 from tests.conftest import ARTICLE_SLUG
 
 pytestmark = pytest.mark.browser
 PASSWORD = "a long editor password"
+EDITOR_PERMISSIONS = import_module("metsinfo.articles.migrations.0003_editors_group").EDITOR_PERMISSIONS
 
 
 @pytest.fixture
 def editor(live_site) -> User:
-    # Transactional tests flush the database, data migrations included: re-create the group.
-    import_module("metsinfo.articles.migrations.0003_editors_group").create_editors(apps, None)
-    user = User.objects.create_user("editor", password=PASSWORD, is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
-    return user
+    return staff_in_group("editor", PASSWORD, "Editors", "articles", EDITOR_PERMISSIONS)
 
 
 def test_editor_edits_previews_and_publishes_a_section(live_site: str, desktop: Page, editor: User):

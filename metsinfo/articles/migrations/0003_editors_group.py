@@ -1,7 +1,8 @@
 """The "Editors" group: content, glossary and review; nothing about users or comments."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from metsinfo.groups import create_group
 
 EDITOR_PERMISSIONS = {
     "article": ["add", "change", "view"],
@@ -11,18 +12,7 @@ EDITOR_PERMISSIONS = {
 
 
 def create_editors(apps, schema_editor):
-    # Permissions are normally created after all migrations; make sure this app's exist now.
-    app_config = apps.get_app_config("articles")
-    models_module = getattr(app_config, "models_module", None)
-    app_config.models_module = models_module or True
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = models_module
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    editors, _ = Group.objects.get_or_create(name="Editors")
-    codenames = [f"{action}_{model}" for model, actions in EDITOR_PERMISSIONS.items() for action in actions]
-    editors.permissions.set(Permission.objects.filter(content_type__app_label="articles", codename__in=codenames))
-
+    create_group(apps, "articles", "Editors", EDITOR_PERMISSIONS)
 
 def remove_editors(apps, schema_editor):
     apps.get_model("auth", "Group").objects.filter(name="Editors").delete()

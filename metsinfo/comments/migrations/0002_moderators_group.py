@@ -1,7 +1,8 @@
 """The "Moderators" group: the comment queue and official replies, nothing else."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from metsinfo.groups import create_group
 
 MODERATOR_PERMISSIONS = {
     "comment": ["change", "view"],
@@ -10,17 +11,7 @@ MODERATOR_PERMISSIONS = {
 
 
 def create_moderators(apps, schema_editor):
-    app_config = apps.get_app_config("comments")
-    models_module = getattr(app_config, "models_module", None)
-    app_config.models_module = models_module or True
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = models_module
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    moderators, _ = Group.objects.get_or_create(name="Moderators")
-    codenames = [f"{action}_{model}" for model, actions in MODERATOR_PERMISSIONS.items() for action in actions]
-    moderators.permissions.set(Permission.objects.filter(content_type__app_label="comments", codename__in=codenames))
-
+    create_group(apps, "comments", "Moderators", MODERATOR_PERMISSIONS)
 
 def remove_moderators(apps, schema_editor):
     apps.get_model("auth", "Group").objects.filter(name="Moderators").delete()
