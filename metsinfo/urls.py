@@ -3,12 +3,14 @@ from django.contrib import admin
 from django.urls import include, path
 
 from metsinfo.articles import views as article_views
+from metsinfo.health import healthz
 
 admin.site.site_header = "metsinfo editors' desk"
 admin.site.site_title = "metsinfo editors' desk"
 admin.site.index_title = "Content, glossary and review"
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path(settings.ADMIN_PATH, admin.site.urls),
     path("", include("metsinfo.articles.urls")),
     path("", include("metsinfo.comments.urls")),

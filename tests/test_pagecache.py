@@ -139,3 +139,36 @@ class TestNotCached:
     def test_not_found_is_not_cached(self):
         Client().get("/articles/nope/")
         assert "X-Page-Cache" not in Client().get("/articles/nope/")
+
+
+class TestConditionalRequests:
+    def test_repeat_visit_gets_304_by_etag_and_by_date(self):
+        reader = Client()
+        first = reader.get(ARTICLE_URL)
+        assert first["Cache-Control"] == "private, no-cache"
+        etag, modified = first["ETag"], first["Last-Modified"]
+        again = reader.get(ARTICLE_URL, headers={"If-None-Match": etag})
+        assert again.status_code == 304
+        assert again.content == b""
+        assert reader.get(ARTICLE_URL, headers={"If-Modified-Since": modified}).status_code == 304
+
+    def test_etag_is_the_same_for_every_visitor_of_the_same_content(self):
+        assert Client().get(ARTICLE_URL)["ETag"] == Client().get(ARTICLE_URL)["ETag"]
+
+    def test_a_change_gives_a_full_page_again(self):
+        first = Client().get(ARTICLE_URL)
+        section = Section.objects.get(kind="research")
+        section.body += "\n\nNews."
+        section.save()
+        response = Client().get(ARTICLE_URL, headers={"If-None-Match": first["ETag"]})
+        assert response.status_code == 200
+        assert response["ETag"] != first["ETag"]
+
+    def test_html_is_compressed(self):
+        import gzip
+
+        response = Client().get(ARTICLE_URL, headers={"Accept-Encoding": "gzip, br"})
+        assert response["Content-Encoding"] == "gzip"
+        html = gzip.decompress(response.content).decode()
+        assert "Understanding Breast Cancer Bone Metastasis" in html
+        assert len(response.content) < len(html) / 3

@@ -12,10 +12,17 @@ new deploy never serves pages rendered by old templates.
 
 Pages are cached only for anonymous GETs with no session, no pending messages and no query
 string; everyone else gets a freshly rendered page.
+
+Cached pages also answer conditional requests: the ETag is a hash of the stored (hollow) page
+and Last-Modified the moment the cache generation last moved, so a repeat visit gets
+``304 Not Modified``. They are marked ``private, no-cache``: each copy carries its visitor's CSRF
+token, so a shared proxy must not hand one visitor's copy to another, and a browser must check
+back before reusing its own.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import time
 from collections.abc import Callable
@@ -25,6 +32,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
 
 GENERATION_KEY = "pages:generation"
 TIMEOUT = 24 * 3600
@@ -68,8 +77,21 @@ def _cacheable(request: HttpRequest) -> bool:
     )
 
 
-def _key(request: HttpRequest) -> str:
-    return f"page:{settings.RELEASE}:{_generation()}:{request.path}"
+def _key(request: HttpRequest, generation: int) -> str:
+    return f"page:{settings.RELEASE}:{generation}:{request.path}"
+
+
+def _validators(hollow: str, generation: int) -> tuple[str, int]:
+    etag = '"' + hashlib.sha256(f"{settings.RELEASE}:{hollow}".encode()).hexdigest()[:32] + '"'
+    return etag, generation // 1_000_000_000
+
+
+def _finish(response: HttpResponse, etag: str, last_modified: int, state: str) -> HttpResponse:
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(last_modified)
+    response["Cache-Control"] = "private, no-cache"
+    response["X-Page-Cache"] = state
+    return response
 
 
 def _make_holes(html: str) -> str:
@@ -92,16 +114,20 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not _cacheable(request):
             return view(request, *args, **kwargs)
-        key = _key(request)
+        generation = _generation()
+        key = _key(request, generation)
         stored = cache.get(key)
         if stored is not None:
-            response = HttpResponse(_fill_holes(stored, request))
-            response["X-Page-Cache"] = "hit"
-            return response
+            etag, last_modified = _validators(stored, generation)
+            not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
+            if not_modified is not None:
+                return _finish(not_modified, etag, last_modified, "hit")
+            return _finish(HttpResponse(_fill_holes(stored, request)), etag, last_modified, "hit")
         response = view(request, *args, **kwargs)
         if response.status_code == 200 and not response.streaming and not response.cookies.keys() - {"csrftoken"}:
-            cache.set(key, _make_holes(response.content.decode()), TIMEOUT)
-            response["X-Page-Cache"] = "miss"
+            hollow = _make_holes(response.content.decode())
+            cache.set(key, hollow, TIMEOUT)
+            _finish(response, *_validators(hollow, generation), "miss")
         return response
 
     return wrapper
