@@ -49,3 +49,11 @@ def test_keyboard_user_can_skip_to_content(live_site: str, desktop: Page):
     expect(skip).to_be_in_viewport()
     desktop.keyboard.press("Enter")
     expect(desktop).to_have_url(f"{live_site}/articles/{ARTICLE_SLUG}/#main")
+
+
+def test_the_article_requests_nothing_from_another_origin(live_site: str, phone: Page):
+    requested: list[str] = []
+    phone.on("request", lambda request: requested.append(request.url))
+    phone.goto(f"{live_site}/articles/{ARTICLE_SLUG}/", wait_until="networkidle")
+    assert requested, "the page was loaded"
+    assert all(url.startswith(live_site) for url in requested), [u for u in requested if not u.startswith(live_site)]
