@@ -1,7 +1,7 @@
 # metsinfo – `make run` serves the site, `make test` runs every check. See README.md.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-.PHONY: help run test setup deps dev-deps chromium services lint test-sqlite test-postgres clean
+.PHONY: help run test bench setup deps dev-deps chromium wrk services lint test-sqlite test-postgres clean
 
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -15,6 +15,7 @@ DEV_SETTINGS := DJANGO_SETTINGS_MODULE=metsinfo.settings.dev
 help:
 	@echo "make run    set up (venv, requirements, database, content, static) and serve http://127.0.0.1:$(PORT)"
 	@echo "make test   set up and run lint, checks and the whole test suite on SQLite and PostgreSQL"
+	@echo "make bench  load-test the site under gunicorn with wrk (SQLite+file cache, PostgreSQL+Redis)"
 
 # Django 6 needs Python 3.12+. Try $$PYTHON, python3.13/3.12 on PATH, pyenv (.python-version asks
 # for 3.13), pyenv's install folder, then python3.
@@ -63,6 +64,17 @@ chromium:
 	SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null; \
 	[ -x /usr/bin/chromium ] || { echo "ERROR: could not install /usr/bin/chromium" >&2; exit 1; }
+
+# The HTTP load tool for `make bench`, from Debian's packages.
+wrk:
+	@if command -v wrk >/dev/null; then exit 0; fi; \
+	echo "Installing Debian's wrk package for the benchmark"; \
+	SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends wrk >/dev/null; \
+	command -v wrk >/dev/null || { echo "ERROR: could not install wrk" >&2; exit 1; }
+
+bench: deps wrk services
+	$(PY) .ci/bench.py
 
 # PostgreSQL and Redis for the second test pass: start them if they are installed but stopped.
 services:

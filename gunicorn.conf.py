@@ -19,7 +19,7 @@ graceful_timeout = 20
 max_requests = 5000
 max_requests_jitter = 500
 # Logs to stdout/stderr, for the process manager to collect.
-accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None  # empty: no access log (benchmarks)
 errorlog = "-"
 # No control socket under ~/.gunicorn: nothing here uses it, and it must not leak between runs.
 control_socket_disable = True

@@ -121,6 +121,18 @@ class TestNoStalePages:
         comment.delete()
         assert "Waiting for approval." not in Client().get(ARTICLE_URL).text
 
+    def test_a_new_pending_comment_keeps_the_cache(self, client):
+        Client().get(ARTICLE_URL)
+        client.post(POST_URL, form_data())
+        assert Client().get(ARTICLE_URL)["X-Page-Cache"] == "hit"
+
+    def test_a_report_that_hides_a_comment_retires_the_page(self, settings):
+        settings.COMMENTS_REPORT_THRESHOLD = 1
+        comment = Comment.objects.approved().first()
+        Client().get(ARTICLE_URL)
+        Client().post(f"/comments/{comment.pk}/report/")
+        assert comment.body[:40] not in page_text(Client().get(ARTICLE_URL).text, "comments")
+
     def test_new_deploy(self, settings):
         Client().get(ARTICLE_URL)
         settings.RELEASE = "next-release"

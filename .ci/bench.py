@@ -1,0 +1,213 @@
+"""`make bench`: the site under gunicorn with production settings, loaded by wrk on 127.0.0.1.
+
+Runs twice (SQLite with the file cache, then PostgreSQL with Redis). Each run loads the seed
+content plus 500 approved comments, warms the pages, then drives each target with wrk for a
+fixed time at 32 connections and prints requests per second, p50 and p99 latency, errors and the
+ratio to the static CSS file served by the same gunicorn (WhiteNoise): the reference a Django
+page can hardly beat. Also prints the article's compressed weight and the workers' peak memory.
+Everything it starts, it stops (by PID); it never runs longer than its fixed durations.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+PORT = int(os.environ.get("BENCH_PORT", "8100"))
+BASE = f"http://127.0.0.1:{PORT}"
+DURATION = os.environ.get("BENCH_SECONDS", "10")
+CONNECTIONS = os.environ.get("BENCH_CONNECTIONS", "32")
+ARTICLE = "/articles/breast-cancer-bone-metastasis/"
+CONFIGS = {
+    "SQLite + file cache": {"DATABASE_URL": "sqlite:///{tmp}/bench.sqlite3", "CACHE_DIR": "{tmp}/cache"},
+    "PostgreSQL + Redis": {
+        "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/metsinfo_bench",
+        "REDIS_URL": "redis://127.0.0.1:6379/14",
+    },
+}
+POST_SCRIPT = """
+counter = 0
+request = function()
+  counter = counter + 1
+  local body = "display_name=Bench&role=other&consent=on&website=&email="
+    .. "&csrfmiddlewaretoken={token}&timestamp={timestamp}"
+    .. "&body=A+benchmark+comment+number+" .. counter .. "+from+thread+" .. tostring(math.random(1e9))
+  return wrk.format("POST", "{path}", {{
+    ["Content-Type"] = "application/x-www-form-urlencoded",
+    ["Cookie"] = "csrftoken={cookie}",
+  }}, body)
+end
+"""
+
+
+def run(*args: str, env: dict, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(args, env=env, cwd=ROOT, check=True, capture_output=True, text=True, **kwargs)
+
+
+def settings_env(config: dict, tmp: str) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "REDIS_URL", "DJANGO_"))}
+    env.update({key: value.format(tmp=tmp) for key, value in config.items()})
+    env.update(
+        DJANGO_SETTINGS_MODULE="metsinfo.settings.prod",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        DJANGO_SECURE_SSL_REDIRECT="false",
+        COMMENTS_RATE_LIMIT="1000000/60",
+        COMMENTS_MIN_SUBMIT_SECONDS="0",
+        GUNICORN_ACCESS_LOG="",
+        PORT=str(PORT),
+    )
+    return env
+
+
+def prepare(env: dict) -> None:
+    if "postgres" in env["DATABASE_URL"]:
+        subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", "metsinfo_bench"], check=True)
+        subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", "metsinfo_bench"], check=True)
+        subprocess.run(["redis-cli", "-n", "14", "flushdb"], check=True, capture_output=True)
+    run(PYTHON, "manage.py", "migrate", "--noinput", env=env)
+    run(PYTHON, "manage.py", "load_content", env=env)
+    run(PYTHON, "manage.py", "collectstatic", "--noinput", env=env)
+    code = (
+        "from metsinfo.articles.models import Article; from metsinfo.comments.models import Comment; "
+        "a = Article.objects.get(slug='breast-cancer-bone-metastasis'); "
+        "[Comment(article=a, display_name=f'Reader {n}', body=f'Comment {n}: thank you for this clear page.', "
+        "status='approved').save() for n in range(500)]"
+    )
+    run(PYTHON, "manage.py", "shell", "-c", code, env=env)
+
+
+def get(path: str, headers: dict | None = None) -> tuple[bytes, dict]:
+    request = urllib.request.Request(BASE + path, headers=headers or {})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return response.read(), dict(response.headers)
+
+
+def wait_until_up(deadline: float) -> None:
+    while time.time() < deadline:
+        try:
+            if get("/healthz")[0]:
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("gunicorn did not come up within 30 s")
+
+
+def wrk(url: str, script: Path | None = None) -> dict:
+    args = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}s", "--latency", "--timeout", "5s"]
+    if script:
+        args += ["-s", str(script)]
+    output = subprocess.run([*args, url], check=True, capture_output=True, text=True, timeout=120).stdout
+
+    def latency(percent: str) -> float:
+        value, unit = re.search(rf"^\s+{percent}%\s+([\d.]+)(us|ms|s)", output, re.M).groups()
+        return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "p50": latency("50"),
+        "p99": latency("99"),
+        "errors": (int(errors.group(1)) if errors else 0)
+        + (sum(map(int, socket_errors.groups())) if socket_errors else 0),
+    }
+
+
+def worker_peak_memory_mb(master: int) -> float:
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    peaks = []
+    for pid in children:
+        status = Path(f"/proc/{pid}/status").read_text()
+        peaks.append(int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024)
+    return max(peaks)
+
+
+def bench(name: str, config: dict) -> None:
+    tmp = tempfile.mkdtemp(prefix="metsinfo-bench-")
+    env = settings_env(config, tmp)
+    print(f"\n## {name}\n\nPreparing (migrate, load content, 500 comments, collectstatic)...", flush=True)
+    prepare(env)
+    server = subprocess.Popen(
+        [str(Path(PYTHON).parent / "gunicorn"), "-c", "gunicorn.conf.py"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        wait_until_up(time.time() + 30)
+        page, _ = get(ARTICLE)
+        css_path = re.search(rb'href="(/static/css/[^"]+)"', page).group(1).decode()
+        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
+        timestamp = re.search(rb'name="timestamp" value="([^"]+)"', page).group(1).decode()
+        # A fresh GET gives a CSRF cookie and a token that belongs to it.
+        request = urllib.request.Request(BASE + ARTICLE)
+        with urllib.request.urlopen(request, timeout=10) as response:
+            cookie = re.search(r"csrftoken=([^;]+)", response.headers["Set-Cookie"]).group(1)
+            body = response.read()
+            token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1).decode()
+        script = Path(tmp) / "post.lua"
+        script.write_text(
+            POST_SCRIPT.format(token=token, timestamp=timestamp, cookie=cookie, path=ARTICLE + "comments/")
+        )
+        targets = {
+            "static CSS (reference)": css_path,
+            "home": "/",
+            "article": ARTICLE,
+            "section": ARTICLE + "treatments/",
+            "glossary": "/glossary/",
+        }
+        for path in targets.values():
+            get(path)  # warm the page cache
+        results = {label: wrk(BASE + path) for label, path in targets.items()}
+        results["comment POST"] = wrk(BASE + ARTICLE + "comments/", script)
+        reference = results["static CSS (reference)"]["rps"]
+
+        html_gz = len(get(ARTICLE, {"Accept-Encoding": "gzip"})[0])
+        css_gz = len(get(css_path, {"Accept-Encoding": "gzip"})[0])
+        css_br = len(get(css_path, {"Accept-Encoding": "br"})[0])
+        print(f"\n| {name}: target | req/s | p50 ms | p99 ms | errors | ratio to static |")
+        print("| --- | ---: | ---: | ---: | ---: | ---: |")
+        for label, result in results.items():
+            print(
+                f"| {label} | {result['rps']:.0f} | {result['p50']:.2f} | {result['p99']:.2f} | "
+                f"{result['errors']} | {result['rps'] / reference:.2f} |"
+            )
+        print(
+            f"\nArticle page compressed: HTML {html_gz} B gzip + CSS {css_gz} B gzip ({css_br} B brotli)"
+            f" = {html_gz + css_gz} B; workers' peak memory: {worker_peak_memory_mb(server.pid):.1f} MB"
+        )
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def main() -> None:
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is missing: run 'make wrk' (Debian's wrk package).")
+    print(f"metsinfo benchmark: wrk, {CONNECTIONS} connections, {DURATION} s per target, on 127.0.0.1:{PORT}")
+    workers = os.environ.get("WEB_CONCURRENCY", "gunicorn.conf.py default")
+    print(f"machine: {os.cpu_count()} cores; gunicorn workers: {workers}")
+    for name, config in CONFIGS.items():
+        bench(name, config)
+
+
+if __name__ == "__main__":
+    main()
