@@ -170,8 +170,22 @@ class TestReporting:
         assert (comment.status, comment.held_reason, comment.report_count) == ("pending", "reported", 2)
         assert comment.body[:30] not in page_text(client.get(ARTICLE_URL).text, "comments")
 
-    def test_report_needs_post(self, client):
-        assert client.get(f"/comments/{Comment.objects.first().pk}/report/").status_code == 405
+    def test_the_link_asks_for_confirmation_and_reports_nothing(self, client):
+        comment = Comment.objects.approved().first()
+        html = client.get(ARTICLE_URL).text
+        assert f'href="/comments/{comment.pk}/report/" rel="nofollow"' in html
+        response = client.get(f"/comments/{comment.pk}/report/")
+        assert response.status_code == 200
+        assert "Report this comment?" in page_text(response.text)
+        assert comment.body[:40] in page_text(response.text)
+        comment.refresh_from_db()
+        assert comment.report_count == 0
+
+    def test_report_needs_csrf(self):
+        from django.test import Client
+
+        comment = Comment.objects.approved().first()
+        assert Client(enforce_csrf_checks=True).post(f"/comments/{comment.pk}/report/").status_code == 403
 
 
 class TestNotifications:

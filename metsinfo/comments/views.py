@@ -8,7 +8,7 @@ from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_protect
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from metsinfo.articles.models import Article
 from metsinfo.articles.views import article_page
@@ -56,9 +56,14 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @csrf_protect
-@require_POST
+@require_http_methods(["GET", "POST"])
 def report_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks the reader to confirm (a stray tap reports nothing); POST records the report."""
     comment = get_object_or_404(Comment.objects.approved().select_related("article"), pk=pk)
+    if request.method == "GET":
+        response = render(request, "comments/report.html", {"comment": comment})
+        response["X-Robots-Tag"] = "noindex"
+        return response
     key = ratelimit.client_key(request)
     if ratelimit.hit(key, limit=30, window=3600, scope="report"):
         _, created = CommentReport.objects.get_or_create(comment=comment, client_key=key)
