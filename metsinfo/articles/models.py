@@ -86,6 +86,12 @@ class ReadabilityFields(models.Model):
         return changed
 
 
+def _source_may_change(save_kwargs: dict, source_field: str) -> bool:
+    """Render at save unless the caller saves only fields other than the Markdown source."""
+    update_fields = save_kwargs.get("update_fields")
+    return update_fields is None or source_field in update_fields
+
+
 #: Derived from the text at save; revisions need not keep them.
 READABILITY_FIELDS = ["reading_age", "grade", "word_count", "long_sentence_count", "reading_seconds"]
 
@@ -159,7 +165,8 @@ class Article(ReadabilityFields):
         return self.title
 
     def save(self, *args, **kwargs) -> None:
-        self.render(Glossary.from_database())
+        if _source_may_change(kwargs, "summary"):
+            self.render(Glossary.from_database())
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -237,7 +244,8 @@ class Section(ReadabilityFields):
 
     def save(self, *args, **kwargs) -> None:
         self.position = SectionKind.position_of(self.kind)
-        self.render(Glossary.from_database())
+        if _source_may_change(kwargs, "body"):
+            self.render(Glossary.from_database())
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
