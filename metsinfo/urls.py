@@ -1,8 +1,10 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from metsinfo.articles import views as article_views
+from metsinfo.articles.discovery import SITEMAPS, ArticleUpdatesFeed, robots_txt
 from metsinfo.health import healthz
 
 admin.site.site_header = "metsinfo editors' desk"
@@ -11,6 +13,9 @@ admin.site.index_title = "Content, glossary and review"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("robots.txt", robots_txt, name="robots"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("feed/", ArticleUpdatesFeed(), name="feed"),
     path(settings.ADMIN_PATH, admin.site.urls),
     path("", include("metsinfo.articles.urls")),
     path("", include("metsinfo.comments.urls")),

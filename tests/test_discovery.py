@@ -1,0 +1,84 @@
+"""Sitemap, robots.txt, the Atom feed, link previews and structured data."""
+
+import json
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from metsinfo.articles.models import Article, SectionKind
+from tests.conftest import ARTICLE_SLUG
+
+pytestmark = pytest.mark.usefixtures("seeded")
+ARTICLE_URL = f"/articles/{ARTICLE_SLUG}/"
+
+
+def test_sitemap_lists_every_public_page(client):
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    locations = {
+        loc.text for loc in ET.fromstring(response.content).iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")
+    }
+    expected = {"http://testserver/", "http://testserver/glossary/", f"http://testserver{ARTICLE_URL}"}
+    expected |= {f"http://testserver{ARTICLE_URL}{kind}/" for kind in SectionKind.values}
+    assert locations == expected
+
+
+def test_sitemap_leaves_out_drafts(client):
+    Article.objects.filter(slug=ARTICLE_SLUG).update(status="draft")
+    assert ARTICLE_SLUG not in client.get("/sitemap.xml").text
+
+
+def test_robots_txt(client):
+    text = client.get("/robots.txt").text
+    assert "Disallow: /admin/" in text
+    assert "Disallow: /review/" in text
+    assert "Sitemap: http://testserver/sitemap.xml" in text
+
+
+def test_atom_feed_of_article_updates(client):
+    response = client.get("/feed/")
+    assert response["Content-Type"].startswith("application/atom+xml")
+    root = ET.fromstring(response.content)
+    atom = "{http://www.w3.org/2005/Atom}"
+    entries = root.findall(f"{atom}entry")
+    assert [e.find(f"{atom}title").text for e in entries] == ["Understanding Breast Cancer Bone Metastasis"]
+    assert entries[0].find(f"{atom}updated").text
+    assert 'rel="alternate" type="application/atom+xml"' in client.get("/").text
+
+
+def test_article_link_previews(client):
+    html = client.get(ARTICLE_URL).text
+    article = Article.objects.get(slug=ARTICLE_SLUG)
+    assert '<meta property="og:title" content="Understanding Breast Cancer Bone Metastasis">' in html
+    assert f'<meta property="og:url" content="http://testserver{ARTICLE_URL}">' in html
+    assert f'<meta name="twitter:description" content="{article.description[:60]}' in html
+    assert '<meta name="twitter:card" content="summary">' in html
+
+
+def test_section_link_previews_use_the_key_points(client):
+    html = client.get(f"{ARTICLE_URL}symptoms/").text
+    assert (
+        'property="og:title" content="Symptoms of Bone Metastasis \u2013 Understanding Breast Cancer Bone Metastasis"'
+        in html
+    )
+    assert 'property="og:description" content="The most common sign is bone pain' in html
+    assert f'<link rel="canonical" href="http://testserver{ARTICLE_URL}symptoms/">' in html
+
+
+def test_medical_web_page_json_ld(client):
+    html = client.get(ARTICLE_URL).text
+    payload = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
+    data = json.loads(payload)
+    assert data["@type"] == "MedicalWebPage"
+    assert data["about"] == {"@type": "MedicalCondition", "name": "Breast cancer bone metastasis"}
+    assert data["lastReviewed"] == "2026-11-25"
+    assert data["url"] == f"http://testserver{ARTICLE_URL}"
+    assert "reviewedBy" not in data, "not claimed until a clinician signs off"
+
+
+def test_json_ld_cannot_break_out_of_its_script(client):
+    Article.objects.filter(slug=ARTICLE_SLUG).update(reviewer="</script><script>alert(1)</script>")
+    html = client.get(ARTICLE_URL).text
+    assert "</script><script>alert(1)" not in html
+    assert "\\u003C/script\\u003E" in html
