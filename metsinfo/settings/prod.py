@@ -5,7 +5,7 @@ from django.core.exceptions import ImproperlyConfigured
 from metsinfo.env import env_bool, env_int
 
 from .base import *  # noqa: F403
-from .base import DEBUG, SECRET_KEY
+from .base import DEBUG, SECRET_KEY, _mailers
 
 if not SECRET_KEY:
     raise ImproperlyConfigured(
@@ -22,7 +22,9 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", default=31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=True)
-SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=False)
+# The preload directive only consents to the browsers' HTTPS-only list; submitting is separate.
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=True)
+MAILERS = _mailers("django.core.mail.backends.smtp.EmailBackend")
 if env_bool("DJANGO_BEHIND_TLS_PROXY", default=False):
     # Only trust X-Forwarded-Proto when a proxy we control sets it (and strips it from clients).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
