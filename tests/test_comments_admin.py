@@ -154,3 +154,39 @@ def test_purge_deletes_old_spam_and_rejected_and_erases_old_emails(settings):
     kept.refresh_from_db()
     fresh.refresh_from_db()
     assert (kept.email, fresh.email) == ("", "c@d.org")
+
+
+def test_reapproving_a_reported_comment_starts_the_count_again(client, moderator, settings):
+    settings.COMMENTS_REPORT_THRESHOLD = 2
+    comment = Comment.objects.approved().first()
+    for address in ("203.0.113.1", "203.0.113.2"):
+        client.post(f"/comments/{comment.pk}/report/", REMOTE_ADDR=address)
+    comment.refresh_from_db()
+    assert comment.status == "pending"
+
+    client.force_login(moderator)
+    client.post(QUEUE, {"action": "approve", "_selected_action": [comment.pk]})
+    client.logout()
+    comment.refresh_from_db()
+    assert (comment.status, comment.report_count, comment.reports.count()) == ("approved", 0, 0)
+
+    client.post(f"/comments/{comment.pk}/report/", REMOTE_ADDR="203.0.113.3")
+    comment.refresh_from_db()
+    assert (comment.status, comment.report_count) == ("approved", 1), "one new report does not hide it again"
+
+
+def test_reapproving_on_the_change_page_also_clears_reports(client, moderator, settings):
+    settings.COMMENTS_REPORT_THRESHOLD = 1
+    comment = Comment.objects.approved().first()
+    client.post(f"/comments/{comment.pk}/report/", {"reason": "I wrote this; please remove it."})
+    client.force_login(moderator)
+    page = client.get(f"{QUEUE}{comment.pk}/change/")
+    assert "I wrote this; please remove it." in page_text(page.text)
+    data = {
+        "display_name": comment.display_name, "role": comment.role, "body": comment.body, "email": "",
+        "status": "approved", "moderator_note": "",
+        "reply-TOTAL_FORMS": 0, "reply-INITIAL_FORMS": 0, "reply-MIN_NUM_FORMS": 0, "reply-MAX_NUM_FORMS": 1,
+    }  # fmt: skip
+    assert client.post(f"{QUEUE}{comment.pk}/change/", data).status_code == 302
+    comment.refresh_from_db()
+    assert (comment.status, comment.report_count, comment.reports.count()) == ("approved", 0, 0)

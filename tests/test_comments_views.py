@@ -224,8 +224,16 @@ class TestNotifications:
         assert mail.outbox == []
 
 
+def test_a_report_can_say_why(client):
+    comment = Comment.objects.approved().first()
+    assert 'name="reason"' in client.get(f"/comments/{comment.pk}/report/").text
+    client.post(f"/comments/{comment.pk}/report/", {"reason": "  I wrote this and want it removed.  "})
+    assert comment.reports.get().reason == "I wrote this and want it removed."
+
+
 def test_privacy_notice(client, settings):
     settings.COMMENTS_RETENTION_DAYS = 45
     text = page_text(client.get("/privacy/").text)
+    assert "say in the box that you wrote it and want it removed" in text
     assert "we never store it" in text
     assert "erased after 45 days" in text

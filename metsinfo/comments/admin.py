@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 
 from metsinfo.articles import pagecache
-from metsinfo.comments.models import Comment, Reply
+from metsinfo.comments.models import Comment, CommentReport, Reply
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -55,9 +55,16 @@ class CommentAdmin(admin.ModelAdmin):
     inlines = [ReplyInline]
     fields = [
         "article", "display_name", "role", "body", "email", "status", "held_reason", "moderator_note",
-        "created", "moderated_by", "moderated_at", "report_count",
+        "created", "moderated_by", "moderated_at", "report_count", "report_reasons",
     ]  # fmt: skip
-    readonly_fields = ["article", "created", "moderated_by", "moderated_at", "report_count", "held_reason"]
+    readonly_fields = [
+        "article", "created", "moderated_by", "moderated_at", "report_count", "held_reason", "report_reasons",
+    ]  # fmt: skip
+
+    @admin.display(description="What reporters said")
+    def report_reasons(self, comment: Comment) -> str:
+        reasons = [report.reason for report in comment.reports.all() if report.reason]
+        return "\n\n".join(reasons) or "-"
 
     @admin.display(description="Comment")
     def excerpt(self, comment: Comment) -> str:
@@ -69,6 +76,8 @@ class CommentAdmin(admin.ModelAdmin):
     def save_model(self, request, obj: Comment, form, change: bool) -> None:
         if change and "status" in form.changed_data:
             obj.moderated_by, obj.moderated_at = request.user, timezone.now()
+            if obj.status == Comment.Status.APPROVED:
+                obj.clear_reports()
         super().save_model(request, obj, form, change)
 
     def save_formset(self, request, form, formset, change) -> None:
@@ -79,6 +88,10 @@ class CommentAdmin(admin.ModelAdmin):
             reply.delete()
 
     def _moderate(self, request: HttpRequest, queryset: QuerySet[Comment], status: str, done: str) -> None:
+        if status == Comment.Status.APPROVED:
+            # Approving is the moderator's verdict on any reports: new reports count from zero.
+            CommentReport.objects.filter(comment__in=queryset).delete()
+            queryset.update(report_count=0)
         count = queryset.update(status=status, moderated_by=request.user, moderated_at=timezone.now())
         pagecache.invalidate()  # update() sends no signals; the article pages must show the change now
         self.message_user(

@@ -88,6 +88,11 @@ class Comment(models.Model):
     def author_name(self) -> str:
         return self.display_name or str(_("Anonymous reader"))
 
+    def clear_reports(self) -> None:
+        """A moderator has judged the reports: later reports start counting again from zero."""
+        self.reports.all().delete()
+        self.report_count = 0
+
     def moderate(self, status: str, user, reason: str | None = None) -> None:
         """Change status, recording who and when."""
         self.status = status
@@ -102,6 +107,7 @@ class CommentReport(models.Model):
 
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
     client_key = models.CharField(max_length=64)
+    reason = models.TextField(blank=True, max_length=1000, help_text=_("What the reader told the moderators."))
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -66,7 +66,8 @@ def report_comment(request: HttpRequest, pk: int) -> HttpResponse:
         return response
     key = ratelimit.client_key(request)
     if ratelimit.hit(key, limit=30, window=3600, scope="report"):
-        _, created = CommentReport.objects.get_or_create(comment=comment, client_key=key)
+        reason = request.POST.get("reason", "").strip()[:1000]
+        _, created = CommentReport.objects.get_or_create(comment=comment, client_key=key, defaults={"reason": reason})
         if created:
             Comment.objects.filter(pk=pk).update(report_count=F("report_count") + 1)
             comment.refresh_from_db(fields=["report_count"])
