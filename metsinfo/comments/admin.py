@@ -8,8 +8,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import ngettext
 
-from metsinfo.articles import pagecache
-from metsinfo.comments.models import Comment, CommentReport, Reply
+from metsinfo.comments.models import Comment, Reply
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -88,12 +87,7 @@ class CommentAdmin(admin.ModelAdmin):
             reply.delete()
 
     def _moderate(self, request: HttpRequest, queryset: QuerySet[Comment], status: str, done: str) -> None:
-        if status == Comment.Status.APPROVED:
-            # Approving is the moderator's verdict on any reports: new reports count from zero.
-            CommentReport.objects.filter(comment__in=queryset).delete()
-            queryset.update(report_count=0)
-        count = queryset.update(status=status, moderated_by=request.user, moderated_at=timezone.now())
-        pagecache.invalidate()  # update() sends no signals; the article pages must show the change now
+        count = queryset.moderate(status, request.user)
         self.message_user(
             request,
             ngettext("%(count)d comment was %(done)s.", "%(count)d comments were %(done)s.", count)

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from metsinfo.articles import pagecache
 from metsinfo.articles.models import Article
 from metsinfo.comments.rendering import render_comment
 
@@ -18,7 +19,20 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(status=Comment.Status.APPROVED)
 
     def awaiting_review(self) -> CommentQuerySet:
+        """The moderation queue."""
         return self.filter(status=Comment.Status.PENDING)
+
+    def moderate(self, status: str, user) -> int:
+        """Give every comment here ``status``, recording who and when; return how many changed."""
+        changes = {"status": status, "moderated_by": user, "moderated_at": timezone.now()}
+        if status == Comment.Status.APPROVED:
+            # Approving is the verdict on any reports: later reports count again from zero.
+            CommentReport.objects.filter(comment__in=self).delete()
+            changes["report_count"] = 0
+        count = self.update(**changes)
+        # update() sends no save signals; every bulk change passes here, so pages are retired here.
+        pagecache.invalidate()
+        return count
 
 
 class Comment(models.Model):
@@ -92,14 +106,6 @@ class Comment(models.Model):
         """A moderator has judged the reports: later reports start counting again from zero."""
         self.reports.all().delete()
         self.report_count = 0
-
-    def moderate(self, status: str, user, reason: str | None = None) -> None:
-        """Change status, recording who and when."""
-        self.status = status
-        if reason is not None:
-            self.held_reason = reason
-        self.moderated_by = user
-        self.moderated_at = timezone.now()
 
 
 class CommentReport(models.Model):

@@ -29,14 +29,20 @@ def sign_timestamp(now: float | None = None) -> str:
     return signing.dumps(int(now if now is not None else time.time()), salt=TIMESTAMP_SALT)
 
 
-def timestamp_problem(value: str, now: float | None = None) -> str | None:
-    """Why the form's timestamp is unacceptable, in words for the reader; None if it is fine."""
-    now = now if now is not None else time.time()
+def _form_age(value: str, now: float | None) -> float | None:
+    """Seconds since the form was served, or None when the timestamp is forged or unreadable."""
     try:
         issued = int(signing.loads(value, salt=TIMESTAMP_SALT))
     except (signing.BadSignature, TypeError, ValueError):
+        return None
+    return (now if now is not None else time.time()) - issued
+
+
+def timestamp_problem(value: str, now: float | None = None) -> str | None:
+    """Why the form's timestamp is unacceptable, in words for the reader; None if it is fine."""
+    age = _form_age(value, now)
+    if age is None:
         return "The form could not be checked. Please copy your comment, reload the page and send it again."
-    age = now - issued
     if age < settings.COMMENTS_MIN_SUBMIT_SECONDS:
         return "That was quicker than anyone can read and type. Please wait a few seconds and send your comment again."
     if age > settings.COMMENTS_FORM_MAX_AGE:
@@ -46,12 +52,8 @@ def timestamp_problem(value: str, now: float | None = None) -> str | None:
 
 def needs_new_timestamp(value: str, now: float | None = None) -> bool:
     """True when a re-shown form's timestamp is forged or too old (a merely recent one is kept)."""
-    now = now if now is not None else time.time()
-    try:
-        issued = int(signing.loads(value, salt=TIMESTAMP_SALT))
-    except (signing.BadSignature, TypeError, ValueError):
-        return True
-    return now - issued > settings.COMMENTS_FORM_MAX_AGE
+    age = _form_age(value, now)
+    return age is None or age > settings.COMMENTS_FORM_MAX_AGE
 
 
 def held_reason(body: str) -> str:
