@@ -5,6 +5,7 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.conf import settings
 
 from metsinfo.articles.models import Article, SectionKind
 from tests.conftest import ARTICLE_SLUG
@@ -51,7 +52,7 @@ def test_article_link_previews(client):
     html = client.get(ARTICLE_URL).text
     article = Article.objects.get(slug=ARTICLE_SLUG)
     assert '<meta property="og:title" content="Understanding Breast Cancer Bone Metastasis">' in html
-    assert f'<meta property="og:url" content="http://testserver{ARTICLE_URL}">' in html
+    assert f'<meta property="og:url" content="{settings.SITE_URL}{ARTICLE_URL}">' in html
     assert f'<meta name="twitter:description" content="{article.description[:60]}' in html
     assert '<meta name="twitter:card" content="summary">' in html
 
@@ -63,7 +64,7 @@ def test_section_link_previews_use_the_key_points(client):
         in html
     )
     assert 'property="og:description" content="Bone pain is often a gnawing ache' in html
-    assert f'<link rel="canonical" href="http://testserver{ARTICLE_URL}symptoms/">' in html
+    assert f'<link rel="canonical" href="{settings.SITE_URL}{ARTICLE_URL}symptoms/">' in html
 
 
 def test_medical_web_page_json_ld(client):
@@ -73,7 +74,7 @@ def test_medical_web_page_json_ld(client):
     assert data["@type"] == "MedicalWebPage"
     assert data["about"] == {"@type": "MedicalCondition", "name": "Breast cancer bone metastasis"}
     assert data["lastReviewed"] == "2026-11-25"
-    assert data["url"] == f"http://testserver{ARTICLE_URL}"
+    assert data["url"] == f"{settings.SITE_URL}{ARTICLE_URL}"
     assert "reviewedBy" not in data, "not claimed until a clinician signs off"
 
 
@@ -82,3 +83,11 @@ def test_json_ld_cannot_break_out_of_its_script(client):
     html = client.get(ARTICLE_URL).text
     assert "</script><script>alert(1)" not in html
     assert "\\u003C/script\\u003E" in html
+
+
+def test_shared_links_name_the_public_address_whatever_host_was_asked(client, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "metsinfo.internal"]
+    settings.SITE_URL = "https://metsinfo.example"
+    for host in ("testserver", "metsinfo.internal"):
+        html = client.get(f"{ARTICLE_URL}symptoms/", headers={"Host": host}).text
+        assert f'<link rel="canonical" href="https://metsinfo.example{ARTICLE_URL}symptoms/">' in html

@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from django.conf import settings
 from django.test import RequestFactory
 
 from metsinfo.articles import views
@@ -142,7 +143,7 @@ class TestSectionPage:
         section = Section.objects.get(kind="diagnosis")
         assert html.count("<h1") == 1
         assert f">{section.title}</h1>" in html
-        assert f'<link rel="canonical" href="http://testserver{ARTICLE_URL}diagnosis/">' in html
+        assert f'<link rel="canonical" href="{settings.SITE_URL}{ARTICLE_URL}diagnosis/">' in html
         assert f'href="{ARTICLE_URL}#diagnosis"' in html, "a link back to the article"
 
     def test_previous_and_next_links(self, client):

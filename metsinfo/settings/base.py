@@ -35,17 +35,20 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Header-only middleware sits above the page cache, so stored pages get the same headers.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Below WhiteNoise, so static files (already compressed by collectstatic) never pass through it.
     # Pages carry a CSRF token; Django masks it differently in every response, which defeats BREACH.
     "django.middleware.gzip.GZipMiddleware",
+    # Answers cached reader pages before sessions, users, messages and URL resolving (issue 6).
+    "metsinfo.articles.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
 ]
 
 # A strict policy, the admin included: no inline scripts or styles anywhere, nothing from other
