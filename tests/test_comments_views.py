@@ -1,5 +1,7 @@
 """Posting, reporting and reading comments over HTTP."""
 
+import re
+
 import pytest
 from django.core import mail
 
@@ -21,10 +23,10 @@ def new_comments():
 
 
 class TestReading:
-    def test_approved_comments_show_oldest_first_with_name_role_and_date(self, client):
+    def test_approved_comments_show_newest_first_with_name_role_and_date(self, client):
         html = client.get(ARTICLE_URL).text
         comments = page_text(html, "comments")
-        assert comments.index("A compelling read indeed!") < comments.index("It serves as a call-to-action")
+        assert comments.index("A compelling read indeed!") > comments.index("It serves as a call-to-action")
         assert "Anonymous reader" in comments
         assert html.count('class="comment"') == 9
 
@@ -237,3 +239,69 @@ def test_privacy_notice(client, settings):
     assert "say in the box that you wrote it and want it removed" in text
     assert "we never store it" in text
     assert "erased after 45 days" in text
+
+
+class TestOlderComments:
+    """The article shows the newest comments; older ones are on numbered pages of the same size."""
+
+    @pytest.fixture
+    def many(self, settings):
+        settings.COMMENTS_PER_PAGE = 4
+        article = Comment.objects.first().article
+        Comment.objects.filter(seed_key__isnull=False).delete()
+        for n in range(1, 11):
+            Comment.objects.create(article=article, body=f"Comment number {n:02}.", status="approved")
+        return article
+
+    @staticmethod
+    def shown(html: str) -> list[str]:
+        return re.findall(r"Comment number (\d\d)\.", html)
+
+    def test_article_shows_the_newest_page_and_links_to_older_ones(self, client, many):
+        html = client.get(ARTICLE_URL).text
+        assert self.shown(html) == ["10", "09", "08", "07"]
+        assert f'href="{ARTICLE_URL}comments/page/2/">Older comments</a>' in html
+
+    def test_no_older_link_when_everything_fits(self, client, many, settings):
+        settings.COMMENTS_PER_PAGE = 10
+        assert "Older comments" not in client.get(ARTICLE_URL).text
+
+    def test_older_pages_continue_where_the_article_stops(self, client, many):
+        page_two = client.get(f"{ARTICLE_URL}comments/page/2/")
+        assert page_two.status_code == 200
+        assert self.shown(page_two.text) == ["06", "05", "04", "03"]
+        text = page_text(page_two.text)
+        assert "Page 2 of 3, newest first." in text
+        assert f'href="{ARTICLE_URL}#comments" rel="prev"' in page_two.text
+        assert f'href="{ARTICLE_URL}comments/page/3/" rel="next"' in page_two.text
+        page_three = client.get(f"{ARTICLE_URL}comments/page/3/").text
+        assert self.shown(page_three) == ["02", "01"]
+        assert 'rel="next"' not in page_three
+        assert f'href="{ARTICLE_URL}comments/page/2/" rel="prev"' in page_three
+
+    def test_page_one_is_the_article(self, client, many):
+        response = client.get(f"{ARTICLE_URL}comments/page/1/")
+        assert response.status_code == 301
+        assert response["Location"] == f"{ARTICLE_URL}#comments"
+
+    @pytest.mark.parametrize("path", ["comments/page/4/", "comments/page/0/", "comments/page/two/"])
+    def test_pages_that_do_not_exist_are_404(self, client, many, path):
+        assert client.get(f"{ARTICLE_URL}{path}").status_code == 404
+
+    def test_pending_comments_never_reach_older_pages(self, client, many):
+        Comment.objects.create(article=many, body="Comment number 99.", status="pending")
+        assert "99" not in self.shown(client.get(f"{ARTICLE_URL}comments/page/3/").text)
+
+    def test_older_pages_are_cached_and_retired_when_a_comment_is_approved(self, client, many):
+        url = f"{ARTICLE_URL}comments/page/2/"
+        client.get(url)
+        assert client.get(url)["X-Page-Cache"] == "hit"
+        Comment.objects.create(article=many, body="Comment number 11.", status="approved")
+        response = client.get(url)
+        assert response["X-Page-Cache"] == "miss"
+        assert self.shown(response.text) == ["07", "06", "05", "04"]
+
+    def test_query_count_is_fixed(self, client, many, django_assert_num_queries):
+        # The article; the count; the page of comments with their replies.
+        with django_assert_num_queries(3):
+            client.get(f"{ARTICLE_URL}comments/page/2/")

@@ -14,6 +14,9 @@ from metsinfo.comments.rendering import render_comment
 
 
 class CommentQuerySet(models.QuerySet):
+    def newest_first(self) -> CommentQuerySet:
+        return self.order_by("-created", "-pk")
+
     def approved(self) -> CommentQuerySet:
         """Comments readers may see."""
         return self.filter(status=Comment.Status.APPROVED)

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.paginator import EmptyPage, Paginator
 from django.db.models import F
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from metsinfo.articles.models import Article
+from metsinfo.articles.pagecache import cached_page
 from metsinfo.articles.views import article_page
 from metsinfo.comments import ratelimit, spam
 from metsinfo.comments.forms import CommentForm
@@ -53,6 +55,21 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
     # The same thanks whatever was caught: a bot learns nothing from the answer.
     messages.success(request, THANK_YOU)
     return redirect(f"{article.get_absolute_url()}#comments")
+
+
+@cached_page
+def comment_page(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """Older comments, newest first, in pages of the size the article shows (page 1 is the article)."""
+    article = get_object_or_404(Article.objects.published(), slug=slug)
+    if number == 1:
+        return redirect(f"{article.get_absolute_url()}#comments", permanent=True)
+    comments = Comment.objects.approved().filter(article=article).newest_first().select_related("reply")
+    paginator = Paginator(comments, settings.COMMENTS_PER_PAGE)
+    try:
+        page = paginator.page(number)
+    except EmptyPage:
+        raise Http404("There is no such page of comments.") from None
+    return render(request, "comments/page.html", {"article": article, "page": page, "comments": page.object_list})
 
 
 @csrf_protect

@@ -114,6 +114,8 @@ COMMENTS_REPORT_THRESHOLD = env_int("COMMENTS_REPORT_THRESHOLD", default=3, mini
 COMMENTS_NOTIFY_EVERY_MINUTES = env_int("COMMENTS_NOTIFY_EVERY_MINUTES", default=30, minimum=1)
 COMMENTS_MODERATOR_EMAILS = env_list("COMMENTS_MODERATOR_EMAILS", [])
 COMMENTS_RETENTION_DAYS = env_int("COMMENTS_RETENTION_DAYS", default=90, minimum=1)
+# Newest comments shown under the article; older ones are on numbered pages of the same size.
+COMMENTS_PER_PAGE = env_int("COMMENTS_PER_PAGE", default=20, minimum=1)
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 

@@ -1,6 +1,7 @@
 """``{% comment_area article %}``: how the article page pulls in comments without depending on them."""
 
 from django import template
+from django.conf import settings
 
 from metsinfo.comments.forms import CommentForm
 from metsinfo.comments.models import Comment
@@ -10,10 +11,18 @@ register = template.Library()
 
 @register.inclusion_tag("comments/area.html", takes_context=True)
 def comment_area(context: template.Context, article) -> dict:
-    """Approved comments, oldest first, then the form (bound, if the view is re-showing it)."""
+    """The newest approved comments, a link to older ones, then the form (bound, if re-shown).
+
+    One query whatever the number of comments: it reads one more than it shows, to know
+    whether there are older ones.
+    """
+    per_page = settings.COMMENTS_PER_PAGE
+    comments = Comment.objects.approved().filter(article=article).newest_first().select_related("reply")
+    newest = list(comments[: per_page + 1])
     return {
         "article": article,
-        "comments": Comment.objects.approved().filter(article=article).select_related("reply"),
+        "comments": newest[:per_page],
+        "older_comments": len(newest) > per_page,
         "form": context.get("comment_form") or CommentForm(),
         "problem": context.get("comment_problem", ""),
         "request": context.get("request"),
