@@ -7,6 +7,7 @@ moderator can rescue a false positive.
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 from datetime import timedelta
@@ -25,8 +26,17 @@ _PHONE = re.compile(r"(?<!\w)\+?\(?\d(?:[\s().-]*\d){6,}(?!\w)")
 
 
 def sign_timestamp(now: float | None = None) -> str:
-    """The value of the form's hidden timestamp field."""
-    return signing.dumps(int(now if now is not None else time.time()), salt=TIMESTAMP_SALT)
+    """The value of the form's hidden timestamp field.
+
+    Signed once per second and secret key, not once per page view: every cached page served
+    carries one, and the value is the same for everyone in that second anyway.
+    """
+    return _signed_second(int(now if now is not None else time.time()), settings.SECRET_KEY)
+
+
+@functools.lru_cache(maxsize=4)
+def _signed_second(second: int, secret_key: str) -> str:
+    return signing.dumps(second, key=secret_key, salt=TIMESTAMP_SALT)
 
 
 def _form_age(value: str, now: float | None) -> float | None:
