@@ -51,19 +51,19 @@ TIMEOUT = 24 * 3600
 LOCAL_PAGES = 64
 _local_pages: dict[str, StoredPage] = {}
 _CHAR_INDEX = {char: index for index, char in enumerate(CSRF_ALLOWED_CHARS)}
-# The largest multiple of the alphabet's size that fits in a byte: bytes at or above it are
-# skipped, so every character is equally likely.
+# Random bytes become characters by table lookup: a byte at or above the largest multiple of
+# the alphabet's size is dropped (so every character is equally likely), the rest map modulo it.
 _FAIR_BYTES = 256 - 256 % len(CSRF_ALLOWED_CHARS)
+_BYTE_TO_CHAR = bytes(ord(CSRF_ALLOWED_CHARS[byte % len(CSRF_ALLOWED_CHARS)]) for byte in range(256))
+_UNFAIR_BYTES = bytes(range(_FAIR_BYTES, 256))
 
 
 def _random_chars(length: int) -> str:
-    """``length`` characters of the CSRF alphabet, uniformly random, from one urandom call."""
-    chars: list[str] = []
+    """``length`` characters of the CSRF alphabet, uniformly random, from os.urandom."""
+    chars = b""
     while len(chars) < length:
-        chars.extend(
-            CSRF_ALLOWED_CHARS[byte % len(CSRF_ALLOWED_CHARS)] for byte in os.urandom(2 * length) if byte < _FAIR_BYTES
-        )
-    return "".join(chars[:length])
+        chars += os.urandom(length + 8).translate(_BYTE_TO_CHAR, _UNFAIR_BYTES)
+    return chars[:length].decode()
 
 
 def csrf_token(request: HttpRequest) -> str:
@@ -127,6 +127,7 @@ class StoredPage(NamedTuple):
     generation: int
     etag: str
     last_modified: int
+    last_modified_http: str
     parts: tuple[bytes | str, ...]
 
     @property
@@ -181,7 +182,8 @@ def _store(request: HttpRequest, generation: int, html: str) -> StoredPage:
     etag = '"' + hashlib.sha256(f"{settings.RELEASE}:{hollow}".encode()).hexdigest()[:32] + '"'
     pieces = _HOLE.split(hollow)
     parts = tuple(piece.encode() if i % 2 == 0 else piece for i, piece in enumerate(pieces))
-    page = StoredPage(generation, etag, generation // 1_000_000_000, parts)
+    last_modified = generation // 1_000_000_000
+    page = StoredPage(generation, etag, last_modified, http_date(last_modified), parts)
     key = page_key(request.path)
     cache.set(key, page, TIMEOUT)
     _remember(key, page)
@@ -190,7 +192,7 @@ def _store(request: HttpRequest, generation: int, html: str) -> StoredPage:
 
 def _finish(response: HttpResponse, page: StoredPage, state: str) -> HttpResponse:
     response["ETag"] = page.etag
-    response["Last-Modified"] = http_date(page.last_modified)
+    response["Last-Modified"] = page.last_modified_http
     response["Cache-Control"] = "private, no-cache"
     response["X-Page-Cache"] = state
     return response
@@ -232,7 +234,10 @@ class PageCacheMiddleware:
         if not_modified is not None:
             return _finish(not_modified, page, "hit")
         self.csrf.process_request(request)
-        response = _finish(HttpResponse(page.fill(request)), page, "hit")
+        body = page.fill(request)
+        response = _finish(HttpResponse(body), page, "hit")
+        # Set here, as CommonMiddleware (below) would: without it the server sends chunks.
+        response["Content-Length"] = str(len(body))
         return self.csrf.process_response(request, response)
 
 

@@ -188,7 +188,7 @@ def _cache_from_environment() -> dict:
     if redis_url:
         if not redis_url.startswith(("redis://", "rediss://", "unix://")):
             raise ImproperlyConfigured(f"REDIS_URL={redis_url!r} must start with redis://, rediss:// or unix://.")
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
+        return {"BACKEND": "metsinfo.cache.RedisCache", "LOCATION": redis_url}
     # A file cache is shared by every gunicorn worker on this machine, unlike a per-process
     # memory cache, so rate limits and cache invalidation hold across workers.
     return {
