@@ -14,10 +14,15 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
+from metsinfo.clientip import client_address
+
 
 def client_key(request: HttpRequest) -> str:
-    """A keyed hash of the client address: stable for rate limits, useless to anyone without the key."""
-    address = request.META.get("REMOTE_ADDR", "")
+    """A keyed hash of the client address: stable for rate limits, useless to anyone without the key.
+
+    The address is the one behind trusted proxies (``TRUSTED_PROXIES``), see ``metsinfo.clientip``.
+    """
+    address = client_address(request)
     return hmac.new(settings.SECRET_KEY.encode(), f"client:{address}".encode(), hashlib.sha256).hexdigest()
 
 
