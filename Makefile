@@ -1,7 +1,7 @@
 # metsinfo – `make run` serves the site, `make test` runs every check. See README.md.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-.PHONY: help run test bench setup deps dev-deps chromium wrk services lint test-sqlite test-postgres clean
+.PHONY: help run test bench backup restore setup deps dev-deps chromium wrk services lint test-sqlite test-postgres clean
 
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -16,6 +16,8 @@ help:
 	@echo "make run    set up (venv, requirements, database, content, static) and serve http://127.0.0.1:$(PORT)"
 	@echo "make test   set up and run lint, checks and the whole test suite on SQLite and PostgreSQL"
 	@echo "make bench  load-test the site under gunicorn with wrk (SQLite+file cache, PostgreSQL+Redis)"
+	@echo "make backup                 write a consistent copy of the database to var/backups/"
+	@echo "make restore BACKUP=<file>  put a backup back (asks first)"
 
 # Django 6 needs Python 3.12+. Try $$PYTHON, python3.13/3.12 on PATH, pyenv (.python-version asks
 # for 3.13), pyenv's install folder, then python3.
@@ -75,6 +77,14 @@ wrk:
 
 bench: deps wrk services
 	$(PY) .ci/bench.py
+
+# The database named by DATABASE_URL (default: the SQLite file), with the settings in the environment.
+backup: deps
+	$(PY) manage.py backup_db
+
+restore: deps
+	@test -n "$(BACKUP)" || { echo "Usage: make restore BACKUP=var/backups/<file>" >&2; exit 1; }
+	$(PY) manage.py restore_db "$(BACKUP)"
 
 # PostgreSQL and Redis for the second test pass: start them if they are installed but stopped.
 services:

@@ -1,6 +1,9 @@
 """Reader-facing pages. Each reads stored HTML; none renders Markdown."""
 
+import sys
+
 from django.core import signing
+from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
@@ -95,5 +98,14 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 @requires_csrf_token
 def server_error(request: HttpRequest) -> HttpResponse:
-    """A 500 page that needs no database and no request context."""
+    """A 500 page that needs no database and no request context.
+
+    When the error is that the database cannot be reached, the reader gets a 503 instead, with
+    ``Retry-After``: the site will be back by itself (each request opens a new connection, or
+    checks the one it keeps), and cached pages go on being served meanwhile.
+    """
+    if type(sys.exc_info()[1]) in (DatabaseError, OperationalError, InterfaceError):
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        response["Retry-After"] = "30"
+        return response
     return HttpResponseServerError(loader.get_template("500.html").render())

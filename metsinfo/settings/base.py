@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "axes",
     "metsinfo.articles",
     "metsinfo.comments",
+    "metsinfo.ops",
 ]
 
 MIDDLEWARE = [
@@ -167,6 +168,9 @@ def _database_from_environment() -> dict:
     url = env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
     try:
         database = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        if database["ENGINE"] == "django.db.backends.postgresql":
+            # Fail fast when the database is unreachable: readers get the 503 page, not a hang.
+            database.setdefault("OPTIONS", {})["connect_timeout"] = 5
     except ValueError as exc:
         raise ImproperlyConfigured(f"DATABASE_URL is not a database URL Django understands: {exc}") from None
     if database["ENGINE"] == "django.db.backends.sqlite3":

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class OpsConfig(AppConfig):
+    """Operations: database backup and restore commands."""
+
+    name = "metsinfo.ops"
+    label = "ops"
