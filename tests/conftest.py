@@ -1,5 +1,7 @@
 """Fixtures shared by every test module."""
 
+import json
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -64,3 +66,19 @@ def pytest_report_header(config: pytest.Config) -> str:
     database = settings.DATABASES["default"]
     cache = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
     return f"metsinfo: database {database['ENGINE'].rsplit('.', 1)[-1]} ({database['NAME']}), cache {cache}"
+
+
+_SESSION_STARTED = time.time()
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    """Print the figures the load and fault tests measured in this run (from var/reports/)."""
+    reports = sorted(Path(settings.VAR_DIR / "reports").glob("*.json")) if settings.VAR_DIR else []
+    fresh = [path for path in reports if path.stat().st_mtime >= _SESSION_STARTED]
+    if not fresh:
+        return
+    terminalreporter.section("measured by the load and fault tests")
+    for path in fresh:
+        figures = json.loads(path.read_text())
+        figures.pop("statuses", None)
+        terminalreporter.write_line(f"{path.stem}: " + ", ".join(f"{k} {v}" for k, v in figures.items()))
