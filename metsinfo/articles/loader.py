@@ -106,14 +106,24 @@ def _display_path(path: Path, root: Path) -> Path:
         return path
 
 
+# Control characters other than tab and line breaks: invisible, and NUL cannot even be stored
+# in PostgreSQL. Usually the sign of a file saved by the wrong program.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def _read_text(path: Path, shown: Path, problems: list[Problem]) -> str | None:
     raw = path.read_bytes()
     try:
-        return raw.decode("utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         problems.append(Problem(shown, line, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8"))
         return None
+    if control := _CONTROL.search(text):
+        line = text[: control.start()].count("\n") + 1
+        problems.append(Problem(shown, line, f"control character U+{ord(control.group()):04X} in the text; remove it"))
+        return None
+    return text
 
 
 def parse_markdown_file(path: Path, shown: Path, problems: list[Problem]) -> ParsedFile | None:
