@@ -1,8 +1,8 @@
 """Settings shared by every environment; everything that varies comes from the environment."""
 
 import hashlib
-from datetime import timedelta
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
