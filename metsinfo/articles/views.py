@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from metsinfo.articles import review
 from metsinfo.articles.models import Article, GlossaryTerm
@@ -22,6 +22,7 @@ def _visible_article(request: HttpRequest, slug: str) -> Article:
     return get_object_or_404(articles.prefetch_related("sections"), slug=slug)
 
 
+@require_safe
 @cached_page
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "articles/home.html", {"articles": Article.objects.published()})
@@ -33,11 +34,13 @@ def article_page(request: HttpRequest, article: Article, extra: dict | None = No
     return render(request, "articles/article.html", context, status=status)
 
 
+@require_safe
 @cached_page
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return article_page(request, _visible_article(request, slug))
 
 
+@require_safe
 @cached_page
 def section_detail(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
     article = _visible_article(request, slug)
@@ -54,6 +57,7 @@ def section_detail(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
     return render(request, "articles/section.html", context)
 
 
+@require_safe
 @cached_page
 def glossary(request: HttpRequest) -> HttpResponse:
     return render(request, "articles/glossary.html", {"terms": GlossaryTerm.objects.all()})

@@ -9,7 +9,7 @@ from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_protect
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from metsinfo.articles.models import Article
 from metsinfo.articles.pagecache import cached_page
@@ -57,6 +57,7 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect(f"{article.get_absolute_url()}#comments")
 
 
+@require_safe
 @cached_page
 def comment_page(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     """Older comments, newest first, in pages of the size the article shows (page 1 is the article)."""
@@ -95,5 +96,12 @@ def report_comment(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(f"{comment.article.get_absolute_url()}#comments")
 
 
+@require_safe
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "comments/privacy.html", {"retention_days": settings.COMMENTS_RETENTION_DAYS})
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: say what happened in plain words, and give back what the reader wrote."""
+    text = request.POST.get("body", "") if request.method == "POST" else ""
+    return render(request, "403_csrf.html", {"text": text[: settings.COMMENTS_MAX_LENGTH * 4]}, status=403)

@@ -262,6 +262,7 @@ PERMISSIONS_POLICY: dict[str, list[str]] = {
 }  # fmt: skip
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "metsinfo.comments.views.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
