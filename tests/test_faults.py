@@ -7,6 +7,7 @@ database file is moved away (a fresh, empty one appears in its place, as SQLite 
 from __future__ import annotations
 
 import json
+import socket
 import urllib.parse
 from pathlib import Path
 
@@ -91,3 +92,39 @@ def test_database_down_gives_a_friendly_503_and_the_site_recovers_by_itself(site
     (REPORT_DIR / f"database-outage-{site.kind.split()[0].lower()}.json").write_text(
         json.dumps({"kind": site.kind, "recovery_seconds": round(recovery, 2)})
     )
+
+
+def raw_request(port: int, request: bytes) -> tuple[int, bytes]:
+    """Send bytes as they are (no client library tidying them up); the status and the whole answer."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(request)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    return int(answer.split(b" ", 2)[1]), answer
+
+
+BAD_REQUEST_IDS = ["huge header", "200 headers", "huge request line", "invalid UTF-8 path", "NUL in path"]
+BAD_REQUEST_IDS += ["bad Host", "unknown method", "unknown HTTP version", "POST without CSRF"]
+
+
+@pytest.mark.parametrize(
+    "request_bytes",
+    [
+        b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Huge: " + b"a" * 20_000 + b"\r\n\r\n",
+        b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n" + b"".join(b"X-%d: 1\r\n" % n for n in range(200)) + b"\r\n",
+        b"GET /" + b"a" * 10_000 + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+        b"GET /articles/\xff\xfe/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+        b"GET /%00/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+        b"GET / HTTP/1.1\r\nHost: evil.example\r\n\r\n",
+        b"BREW / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+        b"GET / HTTP/9.9\r\nHost: 127.0.0.1\r\n\r\n",
+        b"POST /articles/breast-cancer-bone-metastasis/comments/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 5\r\n\r\nbody=",
+    ],
+    ids=BAD_REQUEST_IDS,
+)
+def test_malformed_requests_get_a_4xx_from_the_real_server(site, request_bytes):
+    site, _ = site
+    status, answer = raw_request(site.ports[0], request_bytes)
+    assert 400 <= status < 500, answer[:300]
