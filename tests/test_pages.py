@@ -228,3 +228,13 @@ def test_article_model_review_overdue():
     article = Article(next_review_due=date(2026, 1, 1))
     assert article.review_overdue(today=date(2026, 1, 2))
     assert not article.review_overdue(today=date(2025, 12, 31))
+
+
+def test_every_section_heading_has_a_link_to_its_own_address(client):
+    html = client.get(ARTICLE_URL).text
+    for kind in SectionKind.values:
+        assert f'<a href="{ARTICLE_URL}{kind}/" data-copy-url="{settings.SITE_URL}{ARTICLE_URL}{kind}/"' in html
+    section = client.get(f"{ARTICLE_URL}treatments/").text
+    assert f'data-copy-url="{settings.SITE_URL}{ARTICLE_URL}treatments/"' in section
+    assert '<script src="/static/js/share.js" defer></script>' in html
+    assert "<script>" not in html, "no inline script"

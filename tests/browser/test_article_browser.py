@@ -1,5 +1,7 @@
 """A reader opens the article on a phone and finds their way around it."""
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -61,3 +63,27 @@ def test_the_article_requests_nothing_from_another_origin(live_site: str, phone:
     phone.goto(f"{live_site}/articles/{ARTICLE_SLUG}/", wait_until="networkidle")
     assert requested, "the page was loaded"
     assert all(url.startswith(live_site) for url in requested), [u for u in requested if not u.startswith(live_site)]
+
+
+def test_copy_link_copies_the_sections_own_address_and_says_so(live_site: str, browser, settings):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_site)
+    page = context.new_page()
+    page.goto(f"{live_site}/articles/{ARTICLE_SLUG}/")
+    button = page.get_by_role("button", name="Copy link to Symptoms of Bone Metastasis")
+    button.click()
+    expected = f"{settings.SITE_URL}/articles/{ARTICLE_SLUG}/symptoms/"
+    assert page.evaluate("navigator.clipboard.readText()") == expected
+    expect(page.get_by_role("status").last).to_have_text(f"Link copied: {expected}")
+    expect(button).to_have_text("Link copied")
+    context.close()
+
+
+def test_without_javascript_the_section_link_is_a_plain_link(live_site: str, browser):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{live_site}/articles/{ARTICLE_SLUG}/")
+    assert page.get_by_role("button", name="Copy link").count() == 0
+    page.get_by_role("link", name=re.compile(r"^Link to this section\W+Diagnosis of Bone Lesions$")).click()
+    assert page.url.endswith(f"/articles/{ARTICLE_SLUG}/diagnosis/")
+    context.close()
