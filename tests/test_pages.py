@@ -238,3 +238,19 @@ def test_every_section_heading_has_a_link_to_its_own_address(client):
     assert f'data-copy-url="{settings.SITE_URL}{ARTICLE_URL}treatments/"' in section
     assert '<script src="/static/js/share.js" defer></script>' in html
     assert "<script>" not in html, "no inline script"
+
+
+@pytest.mark.parametrize("path", ["", "treatments/"])
+def test_printed_pages_carry_a_qr_code_of_their_address_and_the_review_dates(client, path):
+    import segno
+
+    html = client.get(f"{ARTICLE_URL}{path}").text
+    address = f"{settings.SITE_URL}{ARTICLE_URL}{path}"
+    handout = html[html.index('<aside class="print-only print-handout"') :]
+    assert f"{address}</p>" in handout
+    expected = segno.make(address, error="m").svg_inline(
+        scale=3, dark="#000", light="#fff", title="QR code: the address of this page", svgclass="qr", omitsize=True
+    )
+    assert expected in handout, "the QR code encodes this page's public address"
+    assert "Last reviewed " in handout and "Next review due " in handout
+    assert "not medical advice" in handout

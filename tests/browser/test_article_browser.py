@@ -87,3 +87,18 @@ def test_without_javascript_the_section_link_is_a_plain_link(live_site: str, bro
     page.get_by_role("link", name=re.compile(r"^Link to this section\W+Diagnosis of Bone Lesions$")).click()
     assert page.url.endswith(f"/articles/{ARTICLE_SLUG}/diagnosis/")
     context.close()
+
+
+def test_printed_handouts(live_site: str, desktop: Page, tmp_path):
+    """Print drops navigation, forms and comments, shows the QR code; each section fits on two A4 pages."""
+    desktop.emulate_media(media="print")
+    desktop.goto(f"{live_site}/articles/{ARTICLE_SLUG}/")
+    for hidden in (".site-header nav", ".contents", "#comment-form", ".comments", ".share-link"):
+        assert desktop.locator(hidden).first.is_hidden(), hidden
+    expect(desktop.locator(".print-handout svg.qr")).to_be_visible()
+    screenshot(desktop, "print-article-desktop")
+    for kind in ("mechanism", "symptoms", "diagnosis", "treatments", "prevention", "research"):
+        desktop.goto(f"{live_site}/articles/{ARTICLE_SLUG}/{kind}/")
+        pdf = desktop.pdf(format="A4", print_background=False)
+        pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+        assert 1 <= pages <= 2, f"{kind}: {pages} pages"

@@ -1,8 +1,11 @@
 """Template tags for article pages: absolute addresses and structured data for search engines."""
 
+from functools import lru_cache
+
+import segno
 from django import template
 from django.conf import settings
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from metsinfo.articles.discovery import medical_web_page_json_ld
 
@@ -23,3 +26,16 @@ def absolute(path: str) -> str:
 def article_json_ld(article) -> SafeString:
     """schema.org MedicalWebPage JSON-LD for ``article`` at its public address."""
     return medical_web_page_json_ld(article, absolute(article.get_absolute_url()))
+
+
+@lru_cache(maxsize=256)
+def _qr_svg(url: str, title: str) -> str:
+    # Medium error correction survives a crease or a coffee ring; black on white for any printer.
+    qr = segno.make(url, error="m")
+    return qr.svg_inline(scale=3, dark="#000", light="#fff", title=title, svgclass="qr", omitsize=True)
+
+
+@register.simple_tag
+def qr_code(url: str, title: str) -> SafeString:
+    """An inline SVG QR code for ``url`` (made here, never fetched), titled for screen readers."""
+    return mark_safe(_qr_svg(url, title))  # noqa: S308 (segno escapes the title; the rest is its own markup)
