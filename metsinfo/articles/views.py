@@ -11,8 +11,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_http_methods, require_safe
 
-from metsinfo.articles import review
-from metsinfo.articles.models import Article, GlossaryTerm
+from metsinfo.articles import review, search
+from metsinfo.articles.models import Article, GlossaryTerm, Section
 from metsinfo.articles.pagecache import cached_page
 
 
@@ -61,6 +61,21 @@ def section_detail(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
 @cached_page
 def glossary(request: HttpRequest) -> HttpResponse:
     return render(request, "articles/glossary.html", {"terms": GlossaryTerm.objects.all()})
+
+
+@require_safe
+def search_page(request: HttpRequest) -> HttpResponse:
+    """``/search/?q=``: sections and glossary terms, matches highlighted; a helpful page when none."""
+    query = request.GET.get("q", "")[: search.MAX_QUERY].strip()
+    context = {
+        "query": query,
+        "words": search.words_of(query),
+        "results": search.search(query),
+        "sections": Section.objects.filter(article__status="published").select_related("article"),
+    }
+    response = render(request, "articles/search.html", context)
+    response["X-Robots-Tag"] = "noindex"  # result pages are not content of their own
+    return response
 
 
 @never_cache

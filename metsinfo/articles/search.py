@@ -1,0 +1,126 @@
+"""Search over published sections and the glossary.
+
+On PostgreSQL, full-text search (English stemming: "fractures" finds "fracture") ranks the
+matches; on SQLite every word must appear somewhere (case-insensitive), ranked by how often the
+words occur. Either way the excerpts are made here from the stored HTML, as escaped text with the
+matched words wrapped in ``<mark>``: nothing a search or a page contains becomes markup.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils.html import strip_tags
+from django.utils.safestring import SafeString, mark_safe
+
+from metsinfo.articles.models import GlossaryTerm, Section
+
+MAX_QUERY = 200
+MAX_WORDS = 8
+EXCERPT = 220
+_WORD = re.compile(r"\w[\w'-]*", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Result:
+    title: str
+    url: str
+    kind: str  # "Section" or "Glossary"
+    excerpt: SafeString
+
+
+def words_of(query: str) -> list[str]:
+    """The words searched for: at most MAX_WORDS, each at least two characters."""
+    return [word for word in _WORD.findall(query[:MAX_QUERY].lower()) if len(word) >= 2][:MAX_WORDS]
+
+
+def _stem(word: str) -> str:
+    """A rough stem for highlighting: "fractures" and "fractured" both show as "fractur…"."""
+    return word[: max(4, len(word) - 2)] if len(word) > 5 else word
+
+
+def highlight(text: str, words: list[str], length: int = EXCERPT) -> SafeString:
+    """An escaped excerpt of ``text`` around the first match, the matches in <mark>."""
+    pattern = re.compile(r"\b(" + "|".join(re.escape(_stem(w)) for w in words) + r")\w*", re.I) if words else None
+    match = pattern.search(text) if pattern else None
+    start = 0
+    if match and match.start() > length // 3:
+        start = text.rfind(" ", 0, match.start() - length // 3) + 1
+    excerpt = text[start : start + length]
+    if start + length < len(text):
+        excerpt = excerpt[: excerpt.rfind(" ")] + " …"
+    if start:
+        excerpt = "… " + excerpt
+    if not pattern:
+        return mark_safe(html.escape(excerpt))  # noqa: S308 (escaped)
+    pieces, last = [], 0
+    for found in pattern.finditer(excerpt):
+        pieces += [html.escape(excerpt[last : found.start()]), f"<mark>{html.escape(found.group())}</mark>"]
+        last = found.end()
+    pieces.append(html.escape(excerpt[last:]))
+    return mark_safe("".join(pieces))  # noqa: S308 (every piece escaped)
+
+
+def _plain(stored_html: str) -> str:
+    return re.sub(r"\s+", " ", html.unescape(strip_tags(stored_html))).strip()
+
+
+def _sections(words: list[str]) -> QuerySet[Section]:
+    sections = Section.objects.filter(article__status="published").select_related("article")
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+        vector = SearchVector("title", weight="A", config="english") + SearchVector(
+            "body", weight="B", config="english"
+        )
+        query = SearchQuery(" ".join(words), config="english", search_type="plain")
+        matching = sections.annotate(document=vector).filter(document=query)
+        return matching.annotate(rank=SearchRank(vector, query)).order_by("-rank", "position")
+    condition = Q()
+    for word in words:
+        condition &= Q(title__icontains=word) | Q(body__icontains=word)
+    return sections.filter(condition)
+
+
+def _terms(words: list[str]) -> QuerySet[GlossaryTerm]:
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+        vector = SearchVector("term", weight="A", config="english") + SearchVector(
+            "definition", "aliases", weight="B", config="english"
+        )
+        query = SearchQuery(" ".join(words), config="english", search_type="plain")
+        matching = GlossaryTerm.objects.annotate(document=vector).filter(document=query)
+        return matching.annotate(rank=SearchRank(vector, query)).order_by("-rank")
+    condition = Q()
+    for word in words:
+        condition &= Q(term__icontains=word) | Q(definition__icontains=word) | Q(aliases__icontains=word)
+    return GlossaryTerm.objects.filter(condition)
+
+
+def search(query: str) -> list[Result]:
+    """Sections first (best first), then glossary terms."""
+    words = words_of(query)
+    if not words:
+        return []
+    results = []
+    sections = list(_sections(words))
+    if connection.vendor != "postgresql":  # rank by how often the words occur, title matches first
+
+        def score(section: Section) -> tuple[int, int]:
+            title, body = section.title.lower(), section.body.lower()
+            return (-sum(title.count(w) for w in words), -sum(body.count(w) for w in words))
+
+        sections.sort(key=score)
+    for section in sections:
+        text = _plain(section.body_html)
+        results.append(Result(section.title, section.get_absolute_url(), "Section", highlight(text, words)))
+    for term in _terms(words):
+        url = f"{reverse('articles:glossary')}#{term.slug}"
+        results.append(Result(term.term, url, "Glossary", highlight(term.definition, words)))
+    return results
