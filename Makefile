@@ -60,6 +60,12 @@ run: setup
 	$(DEV_SETTINGS) $(VENV)/bin/gunicorn -c gunicorn.conf.py
 
 # Browser tests drive Debian's Chromium; Playwright's own browser download does not work here.
+# axe-core for the accessibility tests, pinned in package-lock.json (Node's npm, from the registry).
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "ERROR: npm (Node.js) is needed for the accessibility tests (axe-core)." >&2; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
 chromium:
 	@if [ -x /usr/bin/chromium ]; then exit 0; fi; \
 	echo "Installing Debian's chromium package for the browser tests"; \
@@ -110,15 +116,15 @@ lint: dev-deps
 	$(DEV_SETTINGS) $(PY) manage.py makemigrations --check --dry-run
 	$(DEV_SETTINGS) $(PY) manage.py check
 
-test-sqlite: dev-deps chromium
+test-sqlite: dev-deps chromium node_modules/.installed
 	@echo "=== Test suite on SQLite with the file cache ==="
 	env -u DATABASE_URL -u REDIS_URL $(PY) -m pytest
 
-test-postgres: dev-deps chromium services
+test-postgres: dev-deps chromium node_modules/.installed services
 	@echo "=== Test suite on PostgreSQL ($(TEST_DATABASE_URL)) with Redis ($(TEST_REDIS_URL)) ==="
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest
 
 test: dev-deps setup lint test-sqlite test-postgres
 
 clean:
-	rm -rf $(VENV) staticfiles var db.sqlite3 db.sqlite3-wal db.sqlite3-shm .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules staticfiles var db.sqlite3 db.sqlite3-wal db.sqlite3-shm .pytest_cache .ruff_cache
