@@ -30,13 +30,36 @@ def test_contents_link_takes_the_reader_to_the_section(live_site: str, phone: Pa
     )
 
 
-def test_glossary_link_opens_the_definition(live_site: str, phone: Page):
+def test_glossary_word_shows_its_meaning_in_place(live_site: str, phone: Page):
+    phone.goto(f"{live_site}/articles/{ARTICLE_SLUG}/mechanism/")
+    word = phone.get_by_role("button", name="osteoclasts").first
+    expect(word).to_have_attribute("aria-expanded", "false")
+    word.click()
+    expect(word).to_have_attribute("aria-expanded", "true")
+    meaning = phone.locator("#" + word.get_attribute("aria-controls"))
+    expect(meaning).to_be_visible()
+    expect(meaning).to_contain_text("Osteoclast:")
+    expect(meaning.get_by_role("link", name="More in the glossary")).to_have_attribute("href", "/glossary/#osteoclast")
+    assert phone.url.endswith("/mechanism/"), "the reader stays where they were"
+    word.press("Escape")
+    expect(meaning).to_be_hidden()
+    word.press("Enter")
+    expect(meaning).to_be_visible()
+    screenshot(phone, "glossary-in-place-phone")
+    word.click()
+    expect(meaning).to_be_hidden()
+
+
+def test_without_javascript_a_glossary_word_links_to_its_entry(live_site: str, browser):
+    context = browser.new_context(java_script_enabled=False)
+    phone = context.new_page()
     phone.goto(f"{live_site}/articles/{ARTICLE_SLUG}/mechanism/")
     link = phone.locator("a.glossary-link", has_text="osteoclasts").first
     link.click()
     expect(phone).to_have_url(f"{live_site}/glossary/#osteoclast")
     expect(phone.locator("#osteoclast")).to_be_in_viewport()
     expect(phone.locator("#osteoclast dd")).to_contain_text("bone")
+    context.close()
 
 
 def test_section_page_and_pager_on_desktop(live_site: str, desktop: Page):

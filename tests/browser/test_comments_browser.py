@@ -37,7 +37,9 @@ def test_reader_comment_is_moderated_then_published(live_site: str, phone: Page,
     phone.get_by_role("button", name="Send comment").click()
 
     expect(phone).to_have_url(f"{article}#comments")
-    expect(phone.get_by_role("status")).to_contain_text("Your comment will appear after a moderator has checked it.")
+    expect(phone.get_by_role("status").filter(has_text="Thank you")).to_contain_text(
+        "Your comment will appear after a moderator has checked it."
+    )
     expect(phone.locator("#comments").get_by_text(COMMENT)).to_have_count(0)
 
     desktop.goto(f"{live_site}/admin/")
