@@ -254,3 +254,23 @@ def test_printed_pages_carry_a_qr_code_of_their_address_and_the_review_dates(cli
     assert expected in handout, "the QR code encodes this page's public address"
     assert "Last reviewed " in handout and "Next review due " in handout
     assert "not medical advice" in handout
+
+
+@pytest.mark.parametrize("path", ["", "mechanism/"])
+def test_the_mechanism_diagram_is_an_accessible_inline_svg(client, path):
+    import re
+
+    html = client.get(f"{ARTICLE_URL}{path}").text
+    figure = re.search(r'<figure class="diagram".*?</figure>', html, re.S).group(0)
+    assert '<svg viewBox="0 0 360 520" role="img" aria-labelledby="cycle-title cycle-desc"' in figure
+    assert '<title id="cycle-title">' in figure and '<desc id="cycle-desc">' in figure
+    steps = re.findall(r"<li>(.*?)</li>", figure.split("<figcaption", 1)[1])
+    assert len(steps) == 5, "a text alternative, step by step"
+    for word in ("PTHrP", "RANKL", "osteoclasts", "osteoblasts", "growth factors", "calcium"):
+        assert word in figure.split("<figcaption", 1)[1]
+    assert "style=" not in figure, "no inline styles: the CSP forbids them"
+    assert html.count('<figure class="diagram"') == 1
+
+
+def test_only_the_mechanism_section_has_the_diagram(client):
+    assert '<figure class="diagram"' not in client.get(f"{ARTICLE_URL}symptoms/").text
