@@ -1,7 +1,7 @@
 # metsinfo – `make run` serves the site, `make test` runs every check. See README.md.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-.PHONY: help run test bench backup restore setup deps dev-deps chromium wrk services lint test-sqlite test-postgres clean
+.PHONY: help run test bench audit backup restore setup deps dev-deps chromium wrk services lint test-sqlite test-postgres clean
 
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -16,6 +16,7 @@ help:
 	@echo "make run    set up (venv, requirements, database, content, static) and serve http://127.0.0.1:$(PORT)"
 	@echo "make test   set up and run lint, checks and the whole test suite on SQLite and PostgreSQL"
 	@echo "make bench  load-test the site under gunicorn with wrk (SQLite+file cache, PostgreSQL+Redis)"
+	@echo "make audit  Lighthouse (mobile) scores of the main pages, production settings"
 	@echo "make backup                 write a consistent copy of the database to var/backups/"
 	@echo "make restore BACKUP=<file>  put a backup back (asks first)"
 
@@ -83,6 +84,14 @@ wrk:
 
 bench: deps wrk services
 	$(PY) .ci/bench.py
+
+# Lighthouse comes from the npm registry, pinned in .ci/audit/package-lock.json; only `make audit` needs it.
+.ci/audit/node_modules/.installed: .ci/audit/package.json .ci/audit/package-lock.json
+	cd .ci/audit && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+audit: deps chromium .ci/audit/node_modules/.installed
+	$(PY) .ci/audit.py
 
 # The database named by DATABASE_URL (default: the SQLite file), with the settings in the environment.
 backup: deps
