@@ -1,6 +1,7 @@
 """/search/?q=: published sections and the glossary, matches highlighted, a helpful empty state."""
 
 import pytest
+from django.conf import settings
 from django.db import connection
 
 from metsinfo.articles.models import Article, Section
@@ -33,7 +34,7 @@ def test_matches_are_highlighted_and_counted(client):
     assert response.status_code == 200
     assert "<mark>denosumab</mark>" in response.text.lower()
     assert "result" in page_text(response.text)
-    assert response["X-Robots-Tag"] == "noindex"
+    assert f'<link rel="canonical" href="{settings.SITE_URL}/search/">' in response.text
 
 
 def test_stemming_on_postgresql_and_prefix_highlighting_everywhere(client):

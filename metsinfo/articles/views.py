@@ -73,9 +73,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "results": search.search(query),
         "sections": Section.objects.filter(article__status="published").select_related("article"),
     }
-    response = render(request, "articles/search.html", context)
-    response["X-Robots-Tag"] = "noindex"  # result pages are not content of their own
-    return response
+    # Result pages name /search/ as their canonical address, so search engines keep one copy.
+    return render(request, "articles/search.html", context)
 
 
 @never_cache
