@@ -79,3 +79,23 @@ def test_axe_really_runs_and_would_report_a_problem(live_site: str, browser: Bro
     page.evaluate("document.querySelector('main').insertAdjacentHTML('beforeend', '<img src=\"/x.png\">')")
     assert any(problem.startswith("image-alt") for problem in violations(page))
     page.context.close()
+
+
+def test_readable_at_320_px_and_on_a_wide_screen(live_site: str, browser: Browser):
+    """No sideways scrolling at 320 px; body text at least 18 px; lines about 70 characters at most."""
+    narrow = context_page(browser, {"viewport": {"width": 320, "height": 640}}, "light")
+    for name, path in PAGES.items():
+        narrow.goto(live_site + path)
+        width = narrow.evaluate("document.documentElement.scrollWidth")
+        assert width <= 320, f"{name} scrolls sideways at 320 px ({width} px wide)"
+        assert narrow.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") >= 18
+    narrow.context.close()
+    wide = context_page(browser, DESKTOP, "light")
+    wide.goto(live_site + ARTICLE)
+    characters = wide.evaluate(
+        """() => { const p = document.querySelector('.prose p'); const style = getComputedStyle(p);
+                   const ctx = document.createElement('canvas').getContext('2d'); ctx.font = style.font;
+                   return p.clientWidth / ctx.measureText('abcdefghijklmnopqrstuvwxyz').width * 26; }"""
+    )
+    assert 55 <= characters <= 80, f"about {characters:.0f} characters per line"
+    wide.context.close()
