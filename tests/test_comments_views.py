@@ -305,3 +305,20 @@ class TestOlderComments:
         # The article; the count; the page of comments with their replies.
         with django_assert_num_queries(3):
             client.get(f"{ARTICLE_URL}comments/page/2/")
+
+
+def test_the_background_sender_closes_its_database_connections(seeded, settings, monkeypatch):
+    settings.COMMENTS_MODERATOR_EMAILS = ["moderator@example.org"]
+    comment = Comment.objects.create(article=Comment.objects.first().article, body="Sent from a thread.")
+    closed = []
+    monkeypatch.setattr(notifications.connections, "close_all", lambda: closed.append(True))
+    notifications._send_in_background(comment.pk)
+    assert closed == [True]
+    assert "Sent from a thread." in mail.outbox[-1].body
+
+
+def test_the_background_sender_closes_them_even_when_sending_fails(seeded, settings, monkeypatch):
+    closed = []
+    monkeypatch.setattr(notifications.connections, "close_all", lambda: closed.append(True))
+    notifications._send_in_background(10**9)  # no such comment: logged, not raised
+    assert closed == [True]

@@ -8,7 +8,7 @@ import threading
 from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import connections, transaction
 from django.urls import reverse
 
 from metsinfo.comments.models import Comment
@@ -30,9 +30,17 @@ def notify_moderators(comment: Comment) -> None:
 
 def _dispatch(comment_id: int) -> None:
     if SEND_IN_BACKGROUND:
-        threading.Thread(target=send_notification, args=(comment_id,), daemon=True).start()
+        threading.Thread(target=_send_in_background, args=(comment_id,), daemon=True).start()
     else:
         send_notification(comment_id)
+
+
+def _send_in_background(comment_id: int) -> None:
+    """A thread's database connections are its own: close them, or each email leaks one."""
+    try:
+        send_notification(comment_id)
+    finally:
+        connections.close_all()
 
 
 def send_notification(comment_id: int) -> None:
