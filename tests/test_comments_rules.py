@@ -125,3 +125,22 @@ class TestRateLimitAndSettings:
         monkeypatch.setenv("X_RATE", raw)
         with pytest.raises(ImproperlyConfigured, match="X_RATE"):
             env_rate("X_RATE", (9, 9))
+
+
+def test_the_rate_limit_is_exact_when_many_requests_count_at_once():
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from metsinfo.comments import ratelimit
+
+    start = threading.Barrier(24)
+
+    def attempt(_: int) -> bool:
+        start.wait()
+        return ratelimit.hit("same-client", limit=5, window=600, scope="concurrency")
+
+    for round_ in range(3):
+        start.reset()
+        with ThreadPoolExecutor(24) as pool:
+            allowed = list(pool.map(attempt, range(24)))
+        assert allowed.count(True) == (5 if round_ == 0 else 0), allowed
