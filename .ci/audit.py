@@ -10,17 +10,14 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from serving import ROOT, gunicorn, manage, production_env
+
 LIGHTHOUSE = ROOT / ".ci" / "audit" / "node_modules" / ".bin" / "lighthouse"
 PORT = int(os.environ.get("AUDIT_PORT", "8200"))
 BASE = f"http://127.0.0.1:{PORT}"
@@ -43,70 +40,52 @@ def main() -> None:
     if not LIGHTHOUSE.exists():
         raise SystemExit("Lighthouse is missing: run 'make audit' (it installs .ci/audit/node_modules).")
     tmp = tempfile.mkdtemp(prefix="metsinfo-audit-")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "REDIS_URL", "DJANGO_"))}
-    env.update(
-        DJANGO_SETTINGS_MODULE="metsinfo.settings.prod",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-        DJANGO_ALLOWED_HOSTS="127.0.0.1",
-        DJANGO_SECURE_SSL_REDIRECT="false",
+    env = production_env(
+        PORT,
         DATABASE_URL=f"sqlite:///{tmp}/audit.sqlite3",
         CACHE_DIR=f"{tmp}/cache",
         STATIC_ROOT=f"{tmp}/static",
         SITE_URL=BASE,
-        GUNICORN_ACCESS_LOG="",
-        PORT=str(PORT),
         CHROME_PATH="/usr/bin/chromium",
     )
     for command in (["migrate", "--noinput"], ["load_content"], ["collectstatic", "--noinput"]):
-        subprocess.run([sys.executable, "manage.py", *command], env=env, cwd=ROOT, check=True, capture_output=True)  # noqa: S603
-    server = subprocess.Popen(  # noqa: S603 (our own commands, no reader input)
-        [str(Path(sys.executable).parent / "gunicorn"), "-c", "gunicorn.conf.py"],
-        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        manage(env, *command)
     try:
-        deadline = time.time() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"{BASE}/healthz", timeout=2).read()  # noqa: S310 (our own local server)
-                break
-            except OSError:
-                if time.time() > deadline:
-                    raise SystemExit("gunicorn did not come up") from None
-                time.sleep(0.2)
-        print(f"Lighthouse {json.loads((LIGHTHOUSE.resolve().parent.parent / 'package.json').read_text())['version']}, "
-              "mobile, Debian Chromium, production settings on 127.0.0.1\n")  # fmt: skip
-        print("| page | performance | accessibility | best practices | SEO |")
-        print("| --- | ---: | ---: | ---: | ---: |")
-        for name, path in PAGES.items():
-            report = Path(tmp) / f"{name}.json"
-            for attempt in range(3):  # Chromium now and then loses a trace (NO_NAVSTART): try again
-                finished = subprocess.run(  # noqa: S603 (our own commands, no reader input)
-                    [str(LIGHTHOUSE), BASE + path, "--quiet", "--output=json", f"--output-path={report}",
-                     f"--only-categories={','.join(CATEGORIES)}", f"--chrome-flags={CHROME_FLAGS}"],
-                    env=env, cwd=ROOT, check=False, timeout=300,
-                )  # fmt: skip
-                if finished.returncode == 0:
-                    break
-                print(f"(Lighthouse failed on {name}, attempt {attempt + 1} of 3)", file=sys.stderr)
-            else:
-                raise SystemExit(f"Lighthouse failed three times on {path}")
-            result = json.loads(report.read_text())
-            scores = [round((result["categories"][c]["score"] or 0) * 100) for c in CATEGORIES]
-            print(f"| {name} | " + " | ".join(str(s) for s in scores) + " |", flush=True)
-            below = [
-                f"    {audit['id']}: {audit['title']}"
-                for audit in result["audits"].values()
-                if audit.get("score") is not None and audit["score"] < 0.9 and audit.get("scoreDisplayMode") == "binary"
-            ]
-            if below:
-                print("\n".join(below), file=sys.stderr)
+        with gunicorn(env):
+            lighthouse(env, tmp)
     finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def lighthouse(env: dict[str, str], tmp: str) -> None:
+    """Run Lighthouse on every page and print the scores; failing audits go to stderr."""
+    print(f"Lighthouse {json.loads((LIGHTHOUSE.resolve().parent.parent / 'package.json').read_text())['version']}, "
+          "mobile, Debian Chromium, production settings on 127.0.0.1\n")  # fmt: skip
+    print("| page | performance | accessibility | best practices | SEO |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    for name, path in PAGES.items():
+        report = Path(tmp) / f"{name}.json"
+        for attempt in range(3):  # Chromium now and then loses a trace (NO_NAVSTART): try again
+            finished = subprocess.run(  # noqa: S603 (our own commands, no reader input)
+                [str(LIGHTHOUSE), BASE + path, "--quiet", "--output=json", f"--output-path={report}",
+                 f"--only-categories={','.join(CATEGORIES)}", f"--chrome-flags={CHROME_FLAGS}"],
+                env=env, cwd=ROOT, check=False, timeout=300,
+            )  # fmt: skip
+            if finished.returncode == 0:
+                break
+            print(f"(Lighthouse failed on {name}, attempt {attempt + 1} of 3)", file=sys.stderr)
+        else:
+            raise SystemExit(f"Lighthouse failed three times on {path}")
+        result = json.loads(report.read_text())
+        scores = [round((result["categories"][c]["score"] or 0) * 100) for c in CATEGORIES]
+        print(f"| {name} | " + " | ".join(str(s) for s in scores) + " |", flush=True)
+        below = [
+            f"    {audit['id']}: {audit['title']}"
+            for audit in result["audits"].values()
+            if audit.get("score") is not None and audit["score"] < 0.9 and audit.get("scoreDisplayMode") == "binary"
+        ]
+        if below:
+            print("\n".join(below), file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -12,18 +12,16 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from serving import ROOT, gunicorn, manage, production_env
+
 PYTHON = sys.executable
 PORT = int(os.environ.get("BENCH_PORT", "8100"))
 BASE = f"http://127.0.0.1:{PORT}"
@@ -53,24 +51,13 @@ end
 """
 
 
-def run(*args: str, env: dict, **kwargs) -> subprocess.CompletedProcess:
-    return subprocess.run(args, env=env, cwd=ROOT, check=True, capture_output=True, text=True, **kwargs)
-
-
 def settings_env(config: dict, tmp: str) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "REDIS_URL", "DJANGO_"))}
-    env.update({key: value.format(tmp=tmp) for key, value in config.items()})
-    env.update(
-        DJANGO_SETTINGS_MODULE="metsinfo.settings.prod",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
-        DJANGO_SECURE_SSL_REDIRECT="false",
+    return production_env(
+        PORT,
+        **{key: value.format(tmp=tmp) for key, value in config.items()},
         COMMENTS_RATE_LIMIT="1000000/60",
         COMMENTS_MIN_SUBMIT_SECONDS="0",
-        GUNICORN_ACCESS_LOG="",
-        PORT=str(PORT),
     )
-    return env
 
 
 def prepare(env: dict) -> None:
@@ -78,32 +65,22 @@ def prepare(env: dict) -> None:
         subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", "metsinfo_bench"], check=True)
         subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", "metsinfo_bench"], check=True)
         subprocess.run(["redis-cli", "-n", "14", "flushdb"], check=True, capture_output=True)
-    run(PYTHON, "manage.py", "migrate", "--noinput", env=env)
-    run(PYTHON, "manage.py", "load_content", env=env)
-    run(PYTHON, "manage.py", "collectstatic", "--noinput", env=env)
+    manage(env, "migrate", "--noinput")
+    manage(env, "load_content")
+    manage(env, "collectstatic", "--noinput")
     code = (
         "from metsinfo.articles.models import Article; from metsinfo.comments.models import Comment; "
         "a = Article.objects.get(slug='breast-cancer-bone-metastasis'); "
         "[Comment(article=a, display_name=f'Reader {n}', body=f'Comment {n}: thank you for this clear page.', "
         "status='approved').save() for n in range(500)]"
     )
-    run(PYTHON, "manage.py", "shell", "-c", code, env=env)
+    manage(env, "shell", "-c", code)
 
 
 def get(path: str, headers: dict | None = None) -> tuple[bytes, dict]:
     request = urllib.request.Request(BASE + path, headers=headers or {})
     with urllib.request.urlopen(request, timeout=10) as response:
         return response.read(), dict(response.headers)
-
-
-def wait_until_up(deadline: float) -> None:
-    while time.time() < deadline:
-        try:
-            if get("/healthz")[0]:
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("gunicorn did not come up within 30 s")
 
 
 def wrk(url: str, script: Path | None = None) -> dict:
@@ -137,7 +114,10 @@ def worker_peak_memory_mb(master: int) -> float:
 
 
 def print_gunicorn_settings(env: dict) -> None:
-    printed = run(str(Path(PYTHON).parent / "gunicorn"), "-c", "gunicorn.conf.py", "--print-config", env=env).stdout
+    printed = subprocess.run(
+        [str(Path(PYTHON).parent / "gunicorn"), "-c", "gunicorn.conf.py", "--print-config"],
+        env=env, cwd=ROOT, check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
     setting = {
         name: re.search(rf"^{name}\s+= (.*)$", printed, re.M).group(1)
         for name in ("workers", "worker_class", "threads", "keepalive", "preload_app")
@@ -151,79 +131,68 @@ def bench(name: str, config: dict) -> None:
     print(f"\n## {name}\n\nPreparing (migrate, load content, 500 comments, collectstatic)...", flush=True)
     prepare(env)
     print_gunicorn_settings(env)
-    server = subprocess.Popen(
-        [str(Path(PYTHON).parent / "gunicorn"), "-c", "gunicorn.conf.py"],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
     try:
-        wait_until_up(time.time() + 30)
-        page, _ = get(ARTICLE)
-        css_path = re.search(rb'href="(/static/css/[^"]+)"', page).group(1).decode()
-        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
-        timestamp = re.search(rb'name="timestamp" value="([^"]+)"', page).group(1).decode()
-        # A fresh GET gives a CSRF cookie and a token that belongs to it.
-        request = urllib.request.Request(BASE + ARTICLE)
-        with urllib.request.urlopen(request, timeout=10) as response:
-            cookie = re.search(r"csrftoken=([^;]+)", response.headers["Set-Cookie"]).group(1)
-            body = response.read()
-            token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1).decode()
-        script = Path(tmp) / "post.lua"
-        script.write_text(
-            POST_SCRIPT.format(token=token, timestamp=timestamp, cookie=cookie, path=ARTICLE + "comments/")
-        )
-        targets = {
-            "static CSS (reference)": css_path,
-            "home": "/",
-            "article": ARTICLE,
-            "section": ARTICLE + "treatments/",
-            "glossary": "/glossary/",
-        }
-        for path in targets.values():
-            get(path)  # warm the page cache
-        # Rounds interleave the targets, so a noisy moment on a shared machine hits them all
-        # alike; each target reports its median round, its ratio the median of same-round ratios.
-        rounds = []
-        for number in range(1, ROUNDS + 1):
-            print(f"round {number} of {ROUNDS}...", flush=True)
-            run_ = {label: wrk(BASE + path) for label, path in targets.items()}
-            run_["comment POST"] = wrk(BASE + ARTICLE + "comments/", script)
-            for result in run_.values():
-                result["ratio"] = result["rps"] / run_["static CSS (reference)"]["rps"]
-            rounds.append(run_)
-        results = {}
-        for label in rounds[0]:
-            by_rps = sorted((r[label] for r in rounds), key=lambda result: result["rps"])
-            results[label] = {
-                **by_rps[len(by_rps) // 2],
-                "ratio": statistics.median(r[label]["ratio"] for r in rounds),
-                "errors": sum(r[label]["errors"] for r in rounds),
-            }
-
-        html_gz = len(get(ARTICLE, {"Accept-Encoding": "gzip"})[0])
-        css_gz = len(get(css_path, {"Accept-Encoding": "gzip"})[0])
-        css_br = len(get(css_path, {"Accept-Encoding": "br"})[0])
-        print(f"\n| {name}: target | req/s | p50 ms | p99 ms | errors | ratio to static |")
-        print("| --- | ---: | ---: | ---: | ---: | ---: |")
-        for label, result in results.items():
-            print(
-                f"| {label} | {result['rps']:.0f} | {result['p50']:.2f} | {result['p99']:.2f} | "
-                f"{result['errors']} | {result['ratio']:.2f} |"
-            )
-        print(
-            f"\nArticle page compressed: HTML {html_gz} B gzip + CSS {css_gz} B gzip ({css_br} B brotli)"
-            f" = {html_gz + css_gz} B; workers' peak memory: {worker_peak_memory_mb(server.pid):.1f} MB"
-        )
+        with gunicorn(env) as server:
+            measure(name, tmp, server)
     finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def measure(name: str, tmp: str, server: subprocess.Popen) -> None:
+    """Drive every target with wrk and print the table, the page weight and the workers' memory."""
+    page, _ = get(ARTICLE)
+    css_path = re.search(rb'href="(/static/css/[^"]+)"', page).group(1).decode()
+    timestamp = re.search(rb'name="timestamp" value="([^"]+)"', page).group(1).decode()
+    # A fresh GET gives a CSRF cookie and a token that belongs to it.
+    request = urllib.request.Request(BASE + ARTICLE)
+    with urllib.request.urlopen(request, timeout=10) as response:
+        cookie = re.search(r"csrftoken=([^;]+)", response.headers["Set-Cookie"]).group(1)
+        body = response.read()
+        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1).decode()
+    script = Path(tmp) / "post.lua"
+    script.write_text(POST_SCRIPT.format(token=token, timestamp=timestamp, cookie=cookie, path=ARTICLE + "comments/"))
+    targets = {
+        "static CSS (reference)": css_path,
+        "home": "/",
+        "article": ARTICLE,
+        "section": ARTICLE + "treatments/",
+        "glossary": "/glossary/",
+    }
+    for path in targets.values():
+        get(path)  # warm the page cache
+    # Rounds interleave the targets, so a noisy moment on a shared machine hits them all
+    # alike; each target reports its median round, its ratio the median of same-round ratios.
+    rounds = []
+    for number in range(1, ROUNDS + 1):
+        print(f"round {number} of {ROUNDS}...", flush=True)
+        run_ = {label: wrk(BASE + path) for label, path in targets.items()}
+        run_["comment POST"] = wrk(BASE + ARTICLE + "comments/", script)
+        for result in run_.values():
+            result["ratio"] = result["rps"] / run_["static CSS (reference)"]["rps"]
+        rounds.append(run_)
+    results = {}
+    for label in rounds[0]:
+        by_rps = sorted((r[label] for r in rounds), key=lambda result: result["rps"])
+        results[label] = {
+            **by_rps[len(by_rps) // 2],
+            "ratio": statistics.median(r[label]["ratio"] for r in rounds),
+            "errors": sum(r[label]["errors"] for r in rounds),
+        }
+
+    html_gz = len(get(ARTICLE, {"Accept-Encoding": "gzip"})[0])
+    css_gz = len(get(css_path, {"Accept-Encoding": "gzip"})[0])
+    css_br = len(get(css_path, {"Accept-Encoding": "br"})[0])
+    print(f"\n| {name}: target | req/s | p50 ms | p99 ms | errors | ratio to static |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    for label, result in results.items():
+        print(
+            f"| {label} | {result['rps']:.0f} | {result['p50']:.2f} | {result['p99']:.2f} | "
+            f"{result['errors']} | {result['ratio']:.2f} |"
+        )
+    print(
+        f"\nArticle page compressed: HTML {html_gz} B gzip + CSS {css_gz} B gzip ({css_br} B brotli)"
+        f" = {html_gz + css_gz} B; workers' peak memory: {worker_peak_memory_mb(server.pid):.1f} MB"
+    )
 
 
 def main() -> None:
