@@ -9,8 +9,10 @@ matched words wrapped in ``<mark>``: nothing a search or a page contains becomes
 from __future__ import annotations
 
 import html
+import operator
 import re
 from dataclasses import dataclass
+from functools import reduce
 
 from django.db import connection
 from django.db.models import Q, QuerySet
@@ -18,7 +20,7 @@ from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
-from metsinfo.articles.models import GlossaryTerm, Section
+from metsinfo.articles.models import Article, GlossaryTerm, Section
 
 MAX_QUERY = 200
 MAX_WORDS = 8
@@ -70,37 +72,27 @@ def _plain(stored_html: str) -> str:
     return re.sub(r"\s+", " ", html.unescape(strip_tags(stored_html))).strip()
 
 
-def _sections(words: list[str]) -> QuerySet[Section]:
-    sections = Section.objects.filter(article__status="published").select_related("article")
+def _matching(queryset: QuerySet, heading: str, text: tuple[str, ...], words: list[str], *order: str) -> QuerySet:
+    """Rows of ``queryset`` whose ``heading`` or ``text`` fields hold every word, best first.
+
+    PostgreSQL: full-text search (English stemming), the heading weighted above the text.
+    SQLite: each word must appear in one of the fields; :func:`search` ranks the sections.
+    """
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 
-        vector = SearchVector("title", weight="A", config="english") + SearchVector(
-            "body", weight="B", config="english"
-        )
+        vector = SearchVector(heading, weight="A", config="english") + SearchVector(*text, weight="B", config="english")
         query = SearchQuery(" ".join(words), config="english", search_type="plain")
-        matching = sections.annotate(document=vector).filter(document=query)
-        return matching.annotate(rank=SearchRank(vector, query)).order_by("-rank", "position")
+        matching = queryset.annotate(document=vector).filter(document=query)
+        return matching.annotate(rank=SearchRank(vector, query)).order_by("-rank", *order)
     condition = Q()
     for word in words:
-        condition &= Q(title__icontains=word) | Q(body__icontains=word)
-    return sections.filter(condition)
+        condition &= reduce(operator.or_, (Q(**{f"{field}__icontains": word}) for field in (heading, *text)))
+    return queryset.filter(condition)
 
 
-def _terms(words: list[str]) -> QuerySet[GlossaryTerm]:
-    if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-
-        vector = SearchVector("term", weight="A", config="english") + SearchVector(
-            "definition", "aliases", weight="B", config="english"
-        )
-        query = SearchQuery(" ".join(words), config="english", search_type="plain")
-        matching = GlossaryTerm.objects.annotate(document=vector).filter(document=query)
-        return matching.annotate(rank=SearchRank(vector, query)).order_by("-rank")
-    condition = Q()
-    for word in words:
-        condition &= Q(term__icontains=word) | Q(definition__icontains=word) | Q(aliases__icontains=word)
-    return GlossaryTerm.objects.filter(condition)
+def published_sections() -> QuerySet[Section]:
+    return Section.objects.filter(article__status=Article.Status.PUBLISHED).select_related("article")
 
 
 def search(query: str) -> list[Result]:
@@ -109,7 +101,7 @@ def search(query: str) -> list[Result]:
     if not words:
         return []
     results = []
-    sections = list(_sections(words))
+    sections = list(_matching(published_sections(), "title", ("body",), words, "position"))
     if connection.vendor != "postgresql":  # rank by how often the words occur, title matches first
 
         def score(section: Section) -> tuple[int, int]:
@@ -120,7 +112,7 @@ def search(query: str) -> list[Result]:
     for section in sections:
         text = _plain(section.body_html)
         results.append(Result(section.title, section.get_absolute_url(), "Section", highlight(text, words)))
-    for term in _terms(words):
+    for term in _matching(GlossaryTerm.objects.all(), "term", ("definition", "aliases"), words):
         url = f"{reverse('articles:glossary')}#{term.slug}"
         results.append(Result(term.term, url, "Glossary", highlight(term.definition, words)))
     return results

@@ -12,7 +12,7 @@ from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_http_methods, require_safe
 
 from metsinfo.articles import review, search
-from metsinfo.articles.models import Article, GlossaryTerm, Section
+from metsinfo.articles.models import Article, GlossaryTerm
 from metsinfo.articles.pagecache import cached_page
 
 
@@ -71,7 +71,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "query": query,
         "words": search.words_of(query),
         "results": search.search(query),
-        "sections": Section.objects.filter(article__status="published").select_related("article"),
+        "sections": search.published_sections(),
     }
     # Result pages name /search/ as their canonical address, so search engines keep one copy.
     return render(request, "articles/search.html", context)
