@@ -201,7 +201,7 @@ def _cache_from_environment() -> dict:
     # A file cache is shared by every gunicorn worker on this machine, unlike a per-process
     # memory cache, so rate limits and cache invalidation hold across workers.
     return {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "BACKEND": "metsinfo.cache.FileBasedCache",
         "LOCATION": env_str("CACHE_DIR", str(VAR_DIR / "cache")),
     }
 
