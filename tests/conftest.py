@@ -2,11 +2,12 @@
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from webtest import TestApp
 
 from metsinfo.articles.loader import load_content
 
@@ -21,6 +22,28 @@ def _fresh_cache() -> None:
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture
+def visitor(db) -> Iterator[Callable[[], TestApp]]:
+    """A new visitor of the site as gunicorn runs it: the WSGI application, page cache included.
+
+    Django's test client calls Django's handler directly, so it never meets the page cache.
+    Each call gives a fresh WebTest app, with its own cookies, like a new browser. As in
+    Django's test client, requests leave the test's database connection alone.
+    """
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    from metsinfo.wsgi import application
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield lambda: TestApp(application, extra_environ={"HTTP_HOST": "testserver"})
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

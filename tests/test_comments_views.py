@@ -292,13 +292,13 @@ class TestOlderComments:
         Comment.objects.create(article=many, body="Comment number 99.", status="pending")
         assert "99" not in self.shown(client.get(f"{ARTICLE_URL}comments/page/3/").text)
 
-    def test_older_pages_are_cached_and_retired_when_a_comment_is_approved(self, client, many):
+    def test_older_pages_are_cached_and_retired_when_a_comment_is_approved(self, visitor, many):
         url = f"{ARTICLE_URL}comments/page/2/"
-        client.get(url)
-        assert client.get(url)["X-Page-Cache"] == "hit"
+        visitor().get(url)
+        assert visitor().get(url).headers["X-Page-Cache"] == "hit"
         Comment.objects.create(article=many, body="Comment number 11.", status="approved")
-        response = client.get(url)
-        assert response["X-Page-Cache"] == "miss"
+        response = visitor().get(url)
+        assert response.headers["X-Page-Cache"] == "miss"
         assert self.shown(response.text) == ["07", "06", "05", "04"]
 
     def test_query_count_is_fixed(self, client, many, django_assert_num_queries):

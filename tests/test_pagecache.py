@@ -1,182 +1,314 @@
-"""The shared page cache: zero queries on a hit, working forms on cached pages, no stale pages."""
+"""The shared page cache: zero queries on a hit, working forms on cached pages, no stale pages.
 
+Hits are served by the WSGI layer in front of Django, so these tests drive the WSGI application
+itself (the ``visitor`` fixture, WebTest) rather than Django's test client, which bypasses it.
+"""
+
+import gzip
 import re
 import shutil
 import time
 from io import StringIO
 
 import pytest
+import webob
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
 
+from metsinfo.articles import pagecache
 from metsinfo.articles.models import GlossaryTerm, Section
-from metsinfo.articles.pagecache import page_key
 from metsinfo.comments.models import Comment
+from metsinfo.wsgi import application
 from tests.comments_helpers import ARTICLE_URL, POST_URL, form_data
 from tests.helpers import page_text
 
 pytestmark = pytest.mark.usefixtures("seeded")
+READER_PAGES = ["/", ARTICLE_URL, f"{ARTICLE_URL}symptoms/", "/glossary/"]
 
 
 def hidden(html: str, name: str) -> str:
     return re.search(rf'<input type="hidden" name="{name}" value="([^"]*)"', html).group(1)
 
 
-def test_second_visit_is_served_from_the_cache_with_no_queries(client, django_assert_num_queries):
-    assert client.get(ARTICLE_URL)["X-Page-Cache"] == "miss"
+def state(response) -> str | None:
+    return response.headers.get("X-Page-Cache")
+
+
+def raw(url: str, **headers: str) -> webob.Response:
+    """The response exactly as sent (WebTest would inflate a compressed body)."""
+    return webob.Request.blank(url, headers={"Host": "testserver", **headers}).get_response(application)
+
+
+def test_second_visit_is_served_from_the_cache_with_no_queries(visitor, django_assert_num_queries):
+    assert state(visitor().get(ARTICLE_URL)) == "miss"
     with django_assert_num_queries(0):
-        response = Client().get(ARTICLE_URL)
-    assert response["X-Page-Cache"] == "hit"
+        response = visitor().get(ARTICLE_URL)
+    assert state(response) == "hit"
     assert "Understanding Breast Cancer Bone Metastasis" in response.text
 
 
 @pytest.mark.parametrize("url", ["/", f"{ARTICLE_URL}symptoms/", "/glossary/"])
-def test_other_reader_pages_are_cached_too(url, django_assert_num_queries):
-    Client().get(url)
+def test_other_reader_pages_are_cached_too(visitor, url, django_assert_num_queries):
+    visitor().get(url)
     with django_assert_num_queries(0):
-        assert Client().get(url)["X-Page-Cache"] == "hit"
+        assert state(visitor().get(url)) == "hit"
 
 
-def test_stored_page_holds_no_visitor_specific_values():
-    first = Client().get(ARTICLE_URL).text
-    stored = cache.get(page_key(ARTICLE_URL))
+@pytest.mark.parametrize("url", READER_PAGES)
+def test_a_hit_is_the_page_django_renders(visitor, url):
+    """Same HTML (but for the per-visitor values) and the same headers, security headers included."""
+    first = visitor().get(url)
+    hit = visitor().get(url)
+    assert (state(first), state(hit)) == ("miss", "hit")
+    rendered = Client().get(url)  # Django's handler alone, no page cache
+    mask = re.compile(r'(name="(?:csrfmiddlewaretoken|timestamp)" value=")[^"]*"')
+    assert mask.sub(r"\1", hit.text) == mask.sub(r"\1", rendered.text)
+    per_response = {"content-length", "set-cookie", "etag", "last-modified", "cache-control", "x-page-cache"}
+    expected = {(k.lower(), v) for k, v in rendered.items() if k.lower() not in per_response}
+    assert {(k.lower(), v) for k, v in hit.headerlist if k.lower() not in per_response} == expected
+    for name in ("Content-Security-Policy", "X-Frame-Options", "Permissions-Policy", "Referrer-Policy"):
+        assert hit.headers[name] == rendered[name]
+
+
+def test_stored_page_holds_no_visitor_specific_values(visitor):
+    first = visitor().get(ARTICLE_URL).text
+    stored = cache.get(pagecache.page_key("http", ARTICLE_URL))
     assert "Understanding Breast Cancer Bone Metastasis" in stored.hollow
     assert hidden(first, "csrfmiddlewaretoken") not in stored.hollow
     assert hidden(first, "timestamp") not in stored.hollow
 
 
-def test_each_visitor_of_a_cached_page_gets_their_own_token_and_timestamp():
-    Client().get(ARTICLE_URL)
-    one, two = Client().get(ARTICLE_URL), Client().get(ARTICLE_URL)
-    assert one["X-Page-Cache"] == two["X-Page-Cache"] == "hit"
+def test_each_visitor_of_a_cached_page_gets_their_own_token_and_timestamp(visitor):
+    visitor().get(ARTICLE_URL)
+    first, second = visitor(), visitor()
+    one, two = first.get(ARTICLE_URL), second.get(ARTICLE_URL)
+    assert state(one) == state(two) == "hit"
     assert hidden(one.text, "csrfmiddlewaretoken") != hidden(two.text, "csrfmiddlewaretoken")
-    assert "csrftoken" in one.cookies, "the visitor gets the CSRF cookie their token belongs to"
+    assert "csrftoken" in first.cookies, "the visitor gets the CSRF cookie their token belongs to"
 
 
-def test_a_cached_article_page_still_accepts_a_comment(monkeypatch):
-    Client().get(ARTICLE_URL)  # someone else's visit fills the cache
-    reader = Client(enforce_csrf_checks=True)
+def test_a_returning_visitor_keeps_their_csrf_secret(visitor):
+    from django.middleware.csrf import _unmask_cipher_token
+
+    reader = visitor()
+    reader.get(ARTICLE_URL)
+    secret = reader.cookies["csrftoken"]
+    again = reader.get(ARTICLE_URL)
+    assert state(again) == "hit"
+    assert _unmask_cipher_token(hidden(again.text, "csrfmiddlewaretoken")) == secret
+    assert reader.cookies["csrftoken"] == secret
+
+
+def test_a_malformed_csrf_cookie_is_replaced(visitor):
+    from django.middleware.csrf import _unmask_cipher_token
+
+    visitor().get(ARTICLE_URL)
+    reader = visitor()
+    reader.set_cookie("csrftoken", "not-a-valid-secret")
     page = reader.get(ARTICLE_URL)
-    assert page["X-Page-Cache"] == "hit"
+    assert state(page) == "hit"
+    assert reader.cookies["csrftoken"] != "not-a-valid-secret"
+    assert _unmask_cipher_token(hidden(page.text, "csrfmiddlewaretoken")) == reader.cookies["csrftoken"]
+
+
+def test_a_cached_article_page_still_accepts_a_comment(visitor, monkeypatch):
+    visitor().get(ARTICLE_URL)  # someone else's visit fills the cache
+    reader = visitor()
+    page = reader.get(ARTICLE_URL)
+    assert state(page) == "hit"
     later = time.time() + 30  # the reader takes half a minute to write
     monkeypatch.setattr("metsinfo.comments.spam.time.time", lambda: later)
-    data = form_data(
-        csrfmiddlewaretoken=hidden(page.text, "csrfmiddlewaretoken"), timestamp=hidden(page.text, "timestamp")
-    )
-    response = reader.post(POST_URL, data)
-    assert response.status_code == 302, page_text(response.text)[:300]
+    form = next(form for form in page.forms.values() if form.action.startswith(POST_URL))
+    for name, value in form_data().items():
+        if name not in ("csrfmiddlewaretoken", "timestamp") and name in form.fields:
+            form[name] = value
+    response = form.submit()
+    assert response.status_int == 302, page_text(response.text)[:300]
     assert Comment.objects.filter(seed_key__isnull=True, body__startswith="Thank you for explaining").exists()
 
 
-def test_thank_you_message_is_shown_even_though_the_page_is_cached(client):
-    client.get(ARTICLE_URL)
-    response = client.post(POST_URL, form_data(), follow=True)
+def test_a_post_without_the_pages_token_is_refused(visitor):
+    visitor().get(ARTICLE_URL)
+    reader = visitor()
+    reader.get(ARTICLE_URL)
+    response = reader.post(POST_URL, form_data(csrfmiddlewaretoken="x" * 64), expect_errors=True)
+    assert response.status_int == 403
+
+
+def test_thank_you_message_is_shown_even_though_the_page_is_cached(visitor):
+    reader = visitor()
+    reader.get(ARTICLE_URL)
+    page = reader.get(ARTICLE_URL)
+    data = form_data(csrfmiddlewaretoken=hidden(page.text, "csrfmiddlewaretoken"))
+    response = reader.post(POST_URL, data).follow()
     assert "Your comment will appear after a moderator has checked it." in page_text(response.text)
-    assert "X-Page-Cache" not in response, "a page with a message is never cached or served from cache"
+    assert state(response) is None, "a page with a message is never cached or served from cache"
 
 
 class TestNoStalePages:
-    def test_editor_save(self, client):
-        client.get(ARTICLE_URL)
+    def test_editor_save(self, visitor):
+        visitor().get(ARTICLE_URL)
         section = Section.objects.get(kind="symptoms")
         section.body += "\n\nA sentence added by an editor."
         section.save()
-        response = Client().get(ARTICLE_URL)
-        assert response["X-Page-Cache"] == "miss"
+        response = visitor().get(ARTICLE_URL)
+        assert state(response) == "miss"
         assert "A sentence added by an editor." in response.text
 
-    def test_glossary_change(self, client):
-        client.get("/glossary/")
+    def test_glossary_change(self, visitor):
+        visitor().get("/glossary/")
         GlossaryTerm.objects.create(term="Zeta", slug="zeta", definition="A new term.")
-        assert "A new term." in Client().get("/glossary/").text
+        assert "A new term." in visitor().get("/glossary/").text
 
-    def test_load_content_run(self, tmp_path):
+    def test_load_content_run(self, visitor, tmp_path):
         root = tmp_path / "content"
         shutil.copytree(settings.CONTENT_DIR, root)
         call_command("load_content", "--content-dir", str(root), stdout=StringIO())
-        Client().get(f"{ARTICLE_URL}diagnosis/")
+        visitor().get(f"{ARTICLE_URL}diagnosis/")
         path = root / "breast-cancer-bone-metastasis" / "diagnosis.md"
         path.write_text(path.read_text() + "\nA sentence from the content files.\n")
         call_command("load_content", "--content-dir", str(root), stdout=StringIO())
-        assert "A sentence from the content files." in Client().get(f"{ARTICLE_URL}diagnosis/").text
+        assert "A sentence from the content files." in visitor().get(f"{ARTICLE_URL}diagnosis/").text
 
-    def test_comment_approved_in_the_admin_and_then_removed(self, client):
+    def test_comment_approved_in_the_admin_and_then_removed(self, visitor, client):
         comment = Comment.objects.create(article=Comment.objects.first().article, body="Waiting for approval.")
-        Client().get(ARTICLE_URL)
+        visitor().get(ARTICLE_URL)
         moderator = User.objects.create_user("mod", password="a long moderator password", is_staff=True)
         moderator.groups.add(Group.objects.get(name="Moderators"))
         client.force_login(moderator)
         client.post("/admin/comments/comment/", {"action": "approve", "_selected_action": [comment.pk]})
-        assert "Waiting for approval." in Client().get(ARTICLE_URL).text
+        assert "Waiting for approval." in visitor().get(ARTICLE_URL).text
         comment.delete()
-        assert "Waiting for approval." not in Client().get(ARTICLE_URL).text
+        assert "Waiting for approval." not in visitor().get(ARTICLE_URL).text
 
-    def test_a_new_pending_comment_keeps_the_cache(self, client):
-        Client().get(ARTICLE_URL)
+    def test_a_new_pending_comment_keeps_the_cache(self, visitor, client):
+        visitor().get(ARTICLE_URL)
         client.post(POST_URL, form_data())
-        assert Client().get(ARTICLE_URL)["X-Page-Cache"] == "hit"
+        assert state(visitor().get(ARTICLE_URL)) == "hit"
 
-    def test_a_report_that_hides_a_comment_retires_the_page(self, settings):
+    def test_a_report_that_hides_a_comment_retires_the_page(self, visitor, settings):
         settings.COMMENTS_REPORT_THRESHOLD = 1
         comment = Comment.objects.approved().first()
-        Client().get(ARTICLE_URL)
+        visitor().get(ARTICLE_URL)
         Client().post(f"/comments/{comment.pk}/report/")
-        assert comment.body[:40] not in page_text(Client().get(ARTICLE_URL).text, "comments")
+        assert comment.body[:40] not in page_text(visitor().get(ARTICLE_URL).text, "comments")
 
-    def test_new_deploy(self, settings):
-        Client().get(ARTICLE_URL)
+    def test_new_deploy(self, visitor, settings):
+        visitor().get(ARTICLE_URL)
         settings.RELEASE = "next-release"
-        assert Client().get(ARTICLE_URL)["X-Page-Cache"] == "miss"
+        assert state(visitor().get(ARTICLE_URL)) == "miss"
 
 
 class TestNotCached:
-    def test_logged_in_staff_always_get_a_fresh_page(self, admin_client):
-        admin_client.get(ARTICLE_URL)
-        assert "X-Page-Cache" not in admin_client.get(ARTICLE_URL)
+    def test_logged_in_staff_always_get_a_fresh_page(self, visitor, admin_user):
+        staff = visitor()
+        staff.set_cookie(settings.SESSION_COOKIE_NAME, Client().session.session_key or "x")
+        client = Client()
+        client.force_login(admin_user)
+        staff.set_cookie(settings.SESSION_COOKIE_NAME, client.cookies[settings.SESSION_COOKIE_NAME].value)
+        staff.get(ARTICLE_URL)
+        assert state(staff.get(ARTICLE_URL)) is None
 
-    def test_query_strings_bypass_the_cache(self):
-        Client().get(ARTICLE_URL)
-        assert "X-Page-Cache" not in Client().get(f"{ARTICLE_URL}?utm_source=leaflet")
+    def test_query_strings_bypass_the_cache(self, visitor):
+        visitor().get(ARTICLE_URL)
+        assert state(visitor().get(f"{ARTICLE_URL}?utm_source=leaflet")) is None
 
-    def test_not_found_is_not_cached(self):
-        Client().get("/articles/nope/")
-        assert "X-Page-Cache" not in Client().get("/articles/nope/")
+    def test_not_found_is_not_cached(self, visitor):
+        visitor().get("/articles/nope/", status=404)
+        assert state(visitor().get("/articles/nope/", status=404)) is None
+
+    def test_a_disallowed_host_gets_400_even_for_a_cached_page(self, visitor):
+        visitor().get(ARTICLE_URL)
+        response = visitor().get(ARTICLE_URL, headers={"Host": "evil.example"}, status=400)
+        assert state(response) is None
+
+    def test_pages_stored_over_http_are_not_served_over_https(self, visitor):
+        visitor().get(ARTICLE_URL)
+        https = visitor().get(ARTICLE_URL, extra_environ={"wsgi.url_scheme": "https"})
+        assert state(https) == "miss"
 
 
 class TestConditionalRequests:
-    def test_repeat_visit_gets_304_by_etag_and_by_date(self):
-        reader = Client()
+    def test_repeat_visit_gets_304_by_etag_and_by_date(self, visitor):
+        reader = visitor()
         first = reader.get(ARTICLE_URL)
-        assert first["Cache-Control"] == "private, no-cache"
-        etag, modified = first["ETag"], first["Last-Modified"]
+        assert first.headers["Cache-Control"] == "private, no-cache"
+        etag, modified = first.headers["ETag"], first.headers["Last-Modified"]
         again = reader.get(ARTICLE_URL, headers={"If-None-Match": etag})
-        assert again.status_code == 304
-        assert again.content == b""
-        assert reader.get(ARTICLE_URL, headers={"If-Modified-Since": modified}).status_code == 304
+        assert again.status_int == 304
+        assert again.body == b""
+        assert again.headers["ETag"] == etag
+        assert again.headers["Content-Security-Policy"] == first.headers["Content-Security-Policy"]
+        assert reader.get(ARTICLE_URL, headers={"If-Modified-Since": modified}).status_int == 304
 
-    def test_etag_is_the_same_for_every_visitor_of_the_same_content(self):
-        assert Client().get(ARTICLE_URL)["ETag"] == Client().get(ARTICLE_URL)["ETag"]
+    def test_the_weak_etag_of_a_compressed_page_matches_too(self, visitor):
+        visitor().get(ARTICLE_URL)
+        compressed = visitor().get(ARTICLE_URL, headers={"Accept-Encoding": "gzip"})
+        assert compressed.headers["ETag"].startswith('W/"')
+        assert visitor().get(ARTICLE_URL, headers={"If-None-Match": compressed.headers["ETag"]}).status_int == 304
 
-    def test_a_change_gives_a_full_page_again(self):
-        first = Client().get(ARTICLE_URL)
+    def test_a_failed_if_match_gets_412(self, visitor):
+        visitor().get(ARTICLE_URL)
+        response = visitor().get(ARTICLE_URL, headers={"If-Match": '"something-else"'}, status=412)
+        assert state(response) == "hit"
+
+    def test_etag_is_the_same_for_every_visitor_of_the_same_content(self, visitor):
+        assert visitor().get(ARTICLE_URL).headers["ETag"] == visitor().get(ARTICLE_URL).headers["ETag"]
+
+    def test_a_change_gives_a_full_page_again(self, visitor):
+        first = visitor().get(ARTICLE_URL)
         section = Section.objects.get(kind="research")
         section.body += "\n\nNews."
         section.save()
-        response = Client().get(ARTICLE_URL, headers={"If-None-Match": first["ETag"]})
-        assert response.status_code == 200
-        assert response["ETag"] != first["ETag"]
+        response = visitor().get(ARTICLE_URL, headers={"If-None-Match": first.headers["ETag"]})
+        assert response.status_int == 200
+        assert response.headers["ETag"] != first.headers["ETag"]
 
-    def test_html_is_compressed(self):
-        import gzip
 
-        response = Client().get(ARTICLE_URL, headers={"Accept-Encoding": "gzip, br"})
-        assert response["Content-Encoding"] == "gzip"
-        html = gzip.decompress(response.content).decode()
-        assert "Understanding Breast Cancer Bone Metastasis" in html
-        assert len(response.content) < len(html) / 3
+class TestCompression:
+    """Stored pages are kept compressed; the per-visitor values are spliced in uncompressed."""
+
+    @pytest.mark.parametrize("url", READER_PAGES)
+    def test_a_compressed_hit_inflates_to_the_page(self, visitor, url):
+        visitor().get(url)
+        response = raw(url, **{"Accept-Encoding": "gzip, deflate, br"})
+        assert (state(response), response.headers["Content-Encoding"]) == ("hit", "gzip")
+        html = gzip.decompress(response.body).decode()  # checks the CRC and length too
+        assert html.startswith("<!doctype html>") and html.rstrip().endswith("</html>")
+        assert len(response.body) < len(html) / 2
+        assert int(response.headers["Content-Length"]) == len(response.body)
+        assert response.headers["Vary"].endswith("Accept-Encoding")
+        if 'name="csrfmiddlewaretoken"' in html:
+            from django.middleware.csrf import _unmask_cipher_token
+
+            secret = response.headers["Set-Cookie"].split(";")[0].removeprefix("csrftoken=")
+            assert _unmask_cipher_token(hidden(html, "csrfmiddlewaretoken")) == secret
+
+    def test_compressed_and_plain_hits_hold_the_same_page(self, visitor):
+        visitor().get(ARTICLE_URL)
+        mask = re.compile(r'(name="(?:csrfmiddlewaretoken|timestamp)" value=")[^"]*"')
+        plain = visitor().get(ARTICLE_URL).text
+        compressed = gzip.decompress(raw(ARTICLE_URL, **{"Accept-Encoding": "gzip"}).body).decode()
+        assert mask.sub(r"\1", compressed) == mask.sub(r"\1", plain)
+
+    def test_a_miss_is_compressed_by_django(self, visitor):
+        response = raw(ARTICLE_URL, **{"Accept-Encoding": "gzip"})
+        assert (state(response), response.headers["Content-Encoding"]) == ("miss", "gzip")
+        assert "Understanding Breast Cancer Bone Metastasis" in gzip.decompress(response.body).decode()
+
+    def test_hole_values_of_any_length_splice_in(self):
+        page = pagecache.StoredPage(
+            generation=1, etag='"e"', last_modified=1, headers=(),
+            parts=(b"<p>" * 300, "a", b"</p>" * 10, "b", b""),
+            deflated=(pagecache._deflate(b"<p>" * 300, last=False), pagecache._deflate(b"</p>" * 10, last=False),
+                      pagecache._deflate(b"", last=True)),
+            crc_of_first_part=__import__("zlib").crc32(b"<p>" * 300),
+        )  # fmt: skip
+        for values in ([b"", b""], [b"x" * 70_000, b"y"], [b"\x00\xff", b"z" * 65_535]):
+            assert gzip.decompress(page.gzipped(values)) == page.body(values)
 
 
 class TestCacheDown:
@@ -189,15 +321,16 @@ class TestCacheDown:
 
         for method in ("get", "get_many", "set", "add"):
             monkeypatch.setattr(cache, method, broken)
+        monkeypatch.setattr(cache, "get_announced", broken, raising=False)
 
-    def test_pages_are_rendered_from_the_database(self, cache_down):
+    def test_pages_are_rendered_from_the_database(self, visitor, cache_down):
         for url in ("/", ARTICLE_URL, f"{ARTICLE_URL}symptoms/", "/glossary/"):
-            response = Client().get(url)
-            assert response.status_code == 200, url
-            assert "X-Page-Cache" not in response
+            response = visitor().get(url)
+            assert response.status_int == 200, url
+            assert state(response) is None
 
-    def test_the_article_still_lists_comments_and_the_form(self, cache_down):
-        html = Client().get(ARTICLE_URL).text
+    def test_the_article_still_lists_comments_and_the_form(self, visitor, cache_down):
+        html = visitor().get(ARTICLE_URL).text
         assert 'name="csrfmiddlewaretoken"' in html
         assert Comment.objects.approved().first().author_name in html
 
@@ -240,20 +373,37 @@ class TestCsrfTokenOnCachedPages:
         # 1,000 expected per character; 6 standard deviations either side.
         assert 800 < min(counts.values()) <= max(counts.values()) < 1200
 
-    def test_the_cookie_set_on_a_cached_page_is_the_secret_behind_its_token(self):
+    def test_the_cookie_set_on_a_cached_page_is_the_secret_behind_its_token(self, visitor):
         from django.middleware.csrf import _unmask_cipher_token
 
-        Client().get(ARTICLE_URL)
-        page = Client().get(ARTICLE_URL)
-        assert page["X-Page-Cache"] == "hit"
-        assert _unmask_cipher_token(hidden(page.text, "csrfmiddlewaretoken")) == page.cookies["csrftoken"].value
+        visitor().get(ARTICLE_URL)
+        reader = visitor()
+        page = reader.get(ARTICLE_URL)
+        assert state(page) == "hit"
+        assert _unmask_cipher_token(hidden(page.text, "csrfmiddlewaretoken")) == reader.cookies["csrftoken"]
+
+    def test_the_cookie_has_the_attributes_django_gives_it(self, visitor, settings):
+        visitor().get(ARTICLE_URL)
+        hit = visitor().get(ARTICLE_URL).headers["Set-Cookie"]
+        rendered = Client().get(ARTICLE_URL).cookies["csrftoken"]
+        for attribute in ("Path=/", "SameSite=Lax", f"Max-Age={settings.CSRF_COOKIE_AGE}", "HttpOnly"):
+            assert attribute in hit and attribute in rendered.OutputString()
+        settings.CSRF_COOKIE_SAMESITE = "Strict"
+        assert "SameSite=Strict" in visitor().get(ARTICLE_URL).headers["Set-Cookie"]
 
 
-def test_a_page_kept_in_process_memory_is_not_served_once_another_server_moves_the_generation():
-    from metsinfo.articles import pagecache
-
-    Client().get(ARTICLE_URL)
-    assert Client().get(ARTICLE_URL)["X-Page-Cache"] == "hit"
+def test_a_page_kept_in_process_memory_is_not_served_once_another_server_moves_the_generation(visitor):
+    visitor().get(ARTICLE_URL)
+    assert state(visitor().get(ARTICLE_URL)) == "hit"
     assert pagecache._local_pages, "the hit came from this process's copy"
-    cache.set(pagecache.GENERATION_KEY, 1, None)  # what another server's invalidate() does
-    assert Client().get(ARTICLE_URL)["X-Page-Cache"] == "miss"
+    pagecache.invalidate()  # what another server does on an edit
+    assert state(visitor().get(ARTICLE_URL)) == "miss"
+
+
+def test_static_files_never_touch_the_page_cache(visitor, monkeypatch):
+    def unexpected(*args, **kwargs):
+        raise AssertionError("the page cache was consulted for a static file")
+
+    monkeypatch.setattr(pagecache, "_lookup", unexpected)
+    assert pagecache.PageCacheApp._cacheable({"REQUEST_METHOD": "GET", "PATH_INFO": "/static/css/site.css"}) is False
+    assert pagecache.PageCacheApp._cacheable({"REQUEST_METHOD": "GET", "PATH_INFO": "/glossary/"}) is True

@@ -38,15 +38,13 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Header-only middleware sits above the page cache, so stored pages get the same headers.
+    # The page cache (metsinfo/wsgi.py) keeps these headers with each page it stores.
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Below WhiteNoise, so static files (already compressed by collectstatic) never pass through it.
     # Pages carry a CSRF token; Django masks it differently in every response, which defeats BREACH.
     "django.middleware.gzip.GZipMiddleware",
-    # Answers cached reader pages before sessions, users, messages and URL resolving (issue 6).
-    "metsinfo.articles.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

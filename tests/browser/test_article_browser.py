@@ -30,6 +30,23 @@ def test_contents_link_takes_the_reader_to_the_section(live_site: str, phone: Pa
     )
 
 
+def test_a_page_from_the_cache_arrives_compressed_and_whole(live_site: str, browser):
+    """The second reader gets the stored page: gzip with their own token spliced in, whole."""
+    url = f"{live_site}/articles/{ARTICLE_SLUG}/"
+    first = browser.new_context().new_page()
+    assert first.goto(url).headers["x-page-cache"] == "miss"
+    context = browser.new_context()
+    reader = context.new_page()
+    response = reader.goto(url)
+    assert (response.headers["x-page-cache"], response.headers["content-encoding"]) == ("hit", "gzip")
+    expect(reader.locator("h1")).to_have_text("Understanding Breast Cancer Bone Metastasis")
+    expect(reader.locator("footer")).to_contain_text("In an emergency call 999")
+    token = reader.locator('input[name="csrfmiddlewaretoken"]').get_attribute("value")
+    cookie = next(c for c in context.cookies() if c["name"] == "csrftoken")
+    assert len(token) == 64 and len(cookie["value"]) == 32
+    context.close()
+
+
 def test_glossary_word_shows_its_meaning_in_place(live_site: str, phone: Page):
     phone.goto(f"{live_site}/articles/{ARTICLE_SLUG}/mechanism/")
     word = phone.get_by_role("button", name="osteoclasts").first
