@@ -2,7 +2,7 @@
 
 import json
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -25,25 +25,34 @@ def _fresh_cache() -> None:
 
 
 @pytest.fixture
-def visitor(db) -> Iterator[Callable[[], TestApp]]:
+def visitor(db) -> Callable[[], TestApp]:
     """A new visitor of the site as gunicorn runs it: the WSGI application, page cache included.
 
     Django's test client calls Django's handler directly, so it never meets the page cache.
     Each call gives a fresh WebTest app, with its own cookies, like a new browser. As in
-    Django's test client, requests leave the test's database connection alone.
+    Django's test client, a request leaves the test's database connection open (the test runs
+    in a transaction).
     """
     from django.core.signals import request_finished, request_started
     from django.db import close_old_connections
 
     from metsinfo.wsgi import application
 
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    try:
-        yield lambda: TestApp(application, extra_environ={"HTTP_HOST": "testserver"})
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
+    def keeping_connections(environ: dict, start_response: Callable) -> list[bytes]:
+        request_started.disconnect(close_old_connections)
+        request_finished.disconnect(close_old_connections)
+        try:
+            response = application(environ, start_response)
+            try:
+                return [b"".join(response)]
+            finally:
+                if hasattr(response, "close"):
+                    response.close()
+        finally:
+            request_started.connect(close_old_connections)
+            request_finished.connect(close_old_connections)
+
+    return lambda: TestApp(keeping_connections, extra_environ={"HTTP_HOST": "testserver"})
 
 
 @pytest.fixture

@@ -21,7 +21,6 @@ from django.test import Client
 from metsinfo.articles import pagecache
 from metsinfo.articles.models import GlossaryTerm, Section
 from metsinfo.comments.models import Comment
-from metsinfo.wsgi import application
 from tests.comments_helpers import ARTICLE_URL, POST_URL, form_data
 from tests.helpers import page_text
 
@@ -37,9 +36,9 @@ def state(response) -> str | None:
     return response.headers.get("X-Page-Cache")
 
 
-def raw(url: str, **headers: str) -> webob.Response:
+def raw(visitor, url: str, **headers: str) -> webob.Response:
     """The response exactly as sent (WebTest would inflate a compressed body)."""
-    return webob.Request.blank(url, headers={"Host": "testserver", **headers}).get_response(application)
+    return webob.Request.blank(url, headers={"Host": "testserver", **headers}).get_response(visitor().app)
 
 
 def test_second_visit_is_served_from_the_cache_with_no_queries(visitor, django_assert_num_queries):
@@ -274,7 +273,7 @@ class TestCompression:
     @pytest.mark.parametrize("url", READER_PAGES)
     def test_a_compressed_hit_inflates_to_the_page(self, visitor, url):
         visitor().get(url)
-        response = raw(url, **{"Accept-Encoding": "gzip, deflate, br"})
+        response = raw(visitor, url, **{"Accept-Encoding": "gzip, deflate, br"})
         assert (state(response), response.headers["Content-Encoding"]) == ("hit", "gzip")
         html = gzip.decompress(response.body).decode()  # checks the CRC and length too
         assert html.startswith("<!doctype html>") and html.rstrip().endswith("</html>")
@@ -291,11 +290,11 @@ class TestCompression:
         visitor().get(ARTICLE_URL)
         mask = re.compile(r'(name="(?:csrfmiddlewaretoken|timestamp)" value=")[^"]*"')
         plain = visitor().get(ARTICLE_URL).text
-        compressed = gzip.decompress(raw(ARTICLE_URL, **{"Accept-Encoding": "gzip"}).body).decode()
+        compressed = gzip.decompress(raw(visitor, ARTICLE_URL, **{"Accept-Encoding": "gzip"}).body).decode()
         assert mask.sub(r"\1", compressed) == mask.sub(r"\1", plain)
 
     def test_a_miss_is_compressed_by_django(self, visitor):
-        response = raw(ARTICLE_URL, **{"Accept-Encoding": "gzip"})
+        response = raw(visitor, ARTICLE_URL, **{"Accept-Encoding": "gzip"})
         assert (state(response), response.headers["Content-Encoding"]) == ("miss", "gzip")
         assert "Understanding Breast Cancer Bone Metastasis" in gzip.decompress(response.body).decode()
 
