@@ -144,3 +144,49 @@ def test_the_rate_limit_is_exact_when_many_requests_count_at_once():
         with ThreadPoolExecutor(24) as pool:
             allowed = list(pool.map(attempt, range(24)))
         assert allowed.count(True) == (5 if round_ == 0 else 0), allowed
+
+
+@pytest.mark.django_db
+class TestRepeats:
+    """A repeat of a comment's text on the same article within 30 days is held as a duplicate."""
+
+    @pytest.fixture
+    def article(self):
+        from metsinfo.articles.models import Article
+
+        return Article.objects.create(slug="demo", title="Demo", status="published")
+
+    def test_spacing_and_line_breaks_do_not_hide_a_repeat(self, article):
+        Comment.objects.create(article=article, body="Same words\n\ntwice.")
+        assert spam.is_duplicate(article.pk, "  Same words twice. ")
+        assert not spam.is_duplicate(article.pk, "Same words, twice.")
+
+    def test_only_the_same_article_and_the_last_30_days_count(self, article):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from metsinfo.articles.models import Article
+
+        other = Article.objects.create(slug="other", title="Other", status="published")
+        Comment.objects.create(article=other, body="Posted elsewhere.")
+        Comment.objects.create(article=article, body="Posted long ago.", created=timezone.now() - timedelta(days=31))
+        assert not spam.is_duplicate(article.pk, "Posted elsewhere.")
+        assert not spam.is_duplicate(article.pk, "Posted long ago.")
+
+    def test_one_query_however_many_comments_there_are(self, article, django_assert_num_queries):
+        for n in range(300):
+            Comment.objects.create(article=article, body=f"Comment {n}.")
+        with django_assert_num_queries(1):
+            assert spam.is_duplicate(article.pk, "Comment 299.")
+
+    def test_the_migration_fingerprints_existing_comments(self, article):
+        import importlib
+
+        from django.apps import apps
+
+        migration = importlib.import_module("metsinfo.comments.migrations.0004_comment_body_digest")
+        comment = Comment.objects.create(article=article, body="Written before fingerprints.")
+        Comment.objects.filter(pk=comment.pk).update(body_digest="")
+        migration.fingerprint_existing_comments(apps, None)
+        assert spam.is_duplicate(article.pk, "Written before fingerprints.")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -11,6 +13,11 @@ from django.utils.translation import gettext_lazy as _
 from metsinfo.articles import pagecache
 from metsinfo.articles.models import Article
 from metsinfo.comments.rendering import render_comment
+
+
+def body_digest(body: str) -> str:
+    """A fingerprint of a comment's text that ignores how it is spaced and broken into lines."""
+    return hashlib.sha256(" ".join(body.split()).encode()).hexdigest()
 
 
 class CommentQuerySet(models.QuerySet):
@@ -79,6 +86,9 @@ class Comment(models.Model):
     moderator_note = models.TextField(blank=True, help_text=_("Private note for other moderators."))
     report_count = models.PositiveIntegerField(default=0, editable=False)
     seed_key = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    body_digest = models.CharField(
+        max_length=64, blank=True, default="", editable=False, help_text=_("Fingerprint of the text, to find repeats.")
+    )
 
     objects = CommentQuerySet.as_manager()
 
@@ -89,13 +99,17 @@ class Comment(models.Model):
                 condition=models.Q(status__in=["pending", "approved", "rejected", "spam"]), name="comment_status_valid"
             )
         ]
-        indexes = [models.Index(fields=["article", "status", "created"])]
+        indexes = [
+            models.Index(fields=["article", "status", "created"]),
+            models.Index(fields=["article", "body_digest", "created"], name="comment_repeats"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.author_name} on {self.article}: {self.body[:50]}"
 
     def save(self, *args, **kwargs) -> None:
         self.body_html = render_comment(self.body)
+        self.body_digest = body_digest(self.body)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core import signing
 from django.utils import timezone
 
-from metsinfo.comments.models import Comment
+from metsinfo.comments.models import Comment, body_digest
 
 TIMESTAMP_SALT = "metsinfo.comments.form-timestamp"
 _URL = re.compile(r"(?:https?://|www\.)\S+|\b[a-z0-9-]+\.(?:com|org|net|info|biz|ru|co|uk|io|xyz)\b", re.I)
@@ -78,8 +78,9 @@ def held_reason(body: str) -> str:
 
 
 def is_duplicate(article_id: int, body: str) -> bool:
-    """The same text on the same article in the last 30 days (any status)."""
+    """The same text (however spaced) on the same article in the last 30 days, any status.
+
+    One indexed lookup by the text's fingerprint, however many comments the article has.
+    """
     since = timezone.now() - timedelta(days=30)
-    normalised = " ".join(body.split())
-    recent = Comment.objects.filter(article_id=article_id, created__gte=since).values_list("body", flat=True)
-    return any(" ".join(text.split()) == normalised for text in recent)
+    return Comment.objects.filter(article_id=article_id, body_digest=body_digest(body), created__gte=since).exists()
