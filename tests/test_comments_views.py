@@ -116,6 +116,23 @@ class TestPosting:
         assert stale not in response.text
         assert "Written long ago." in response.text
 
+    def test_a_reader_who_gets_the_form_wrong_a_few_times_can_still_send_it(self, client, settings):
+        settings.COMMENTS_RATE_LIMIT = (2, 600)
+        for _ in range(4):
+            assert client.post(POST_URL, form_data(consent=None)).status_code == 400
+        assert client.post(POST_URL, form_data()).status_code == 302
+        assert new_comments().count() == 1
+
+    def test_refused_submissions_are_limited_too_more_loosely(self, client, settings):
+        from metsinfo.comments.ratelimit import CORRECTIONS_PER_COMMENT
+
+        settings.COMMENTS_RATE_LIMIT = (2, 600)
+        for _ in range(2 * CORRECTIONS_PER_COMMENT):
+            assert client.post(POST_URL, form_data(consent=None)).status_code == 400
+        response = client.post(POST_URL, form_data(consent=None, body="Kept, though refused."))
+        assert response.status_code == 429
+        assert "Kept, though refused." in response.text
+
     def test_rate_limit_answers_429_and_keeps_the_text(self, client, settings):
         settings.COMMENTS_RATE_LIMIT = (2, 600)
         for n in range(2):

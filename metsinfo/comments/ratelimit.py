@@ -41,7 +41,18 @@ def hit(key: str, *, limit: int, window: int, scope: str = "comment") -> bool:
     return count <= limit
 
 
-def allow_comment(request: HttpRequest) -> bool:
-    """Whether this client may submit another comment now (COMMENTS_RATE_LIMIT)."""
+#: Submissions the form sends back for correction are limited too, but more loosely: a reader
+#: who gets the form wrong a few times must still be able to send their comment.
+CORRECTIONS_PER_COMMENT = 5
+
+
+def allow_comment(request: HttpRequest, *, acceptable: bool) -> bool:
+    """Count this submission; whether this client may submit another comment now.
+
+    Acceptable submissions count against COMMENTS_RATE_LIMIT; ones the form refuses count
+    separately, against ``CORRECTIONS_PER_COMMENT`` times that limit in the same window.
+    """
     limit, window = settings.COMMENTS_RATE_LIMIT
-    return hit(client_key(request), limit=limit, window=window)
+    if acceptable:
+        return hit(client_key(request), limit=limit, window=window)
+    return hit(client_key(request), limit=limit * CORRECTIONS_PER_COMMENT, window=window, scope="comment-refused")

@@ -36,9 +36,10 @@ def _show_form_again(request: HttpRequest, article: Article, form: CommentForm, 
 def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
     article = get_object_or_404(Article.objects.published(), slug=slug)
     form = CommentForm(request.POST)
-    if not ratelimit.allow_comment(request):
+    acceptable = form.is_valid()
+    if not ratelimit.allow_comment(request, acceptable=acceptable):
         return _show_form_again(request, article, form, status=429, problem=RATE_LIMITED)
-    if not form.is_valid():
+    if not acceptable:
         return _show_form_again(request, article, form, status=400)
     comment = form.save(commit=False)
     comment.article = article
