@@ -5,16 +5,22 @@ Every value can be overridden from the environment, so one file serves a laptop 
 Chosen by measurement (`make bench`: wrk, 32 connections, 2-core machine, pages from the page
 cache; article req/s, its ratio to the static CSS file, article p99):
 
-- sync, 4 workers, preload_app: SQLite 3524 req/s (0.83), p99 17.9 ms; PostgreSQL + Redis
-  2552-2755 req/s, p99 21.7-32.6 ms. The default.
-- sync, 4 workers, no preload: 1708 req/s (0.42), p99 35 ms, static p99 653 ms. Every worker is
-  recycled after ~5,000 requests (max_requests); without preload each restart imports Django
-  afresh (about a second of CPU) while its queued connections wait. With preload_app a worker
-  is a fork of the loaded master and comes back in milliseconds, and workers share memory.
-- sync, 2 or 3 workers: 2895-3019 req/s on SQLite; fewer workers leave the CPUs idle while one
-  waits on the cache or database.
-- gthread, 4 workers x 4 threads (keep-alive): 3658 req/s (0.81) on SQLite but p99 32-46 ms,
-  and section and glossary fell to 0.52-0.55 on Redis: threads contend for the GIL.
+- sync, 4 workers, preload_app, workers never recycled (the default), 2026-12-01: SQLite
+  4455 req/s (1.05), p99 10.1 ms; PostgreSQL + Redis, see README. Worker memory stays flat over
+  a million requests (make bench prints it).
+- The same with max_requests 5000 (a worker recycled every few seconds at this load), PostgreSQL
+  + Redis, one round: article p99 16.0 ms, home 148 ms, gzip article 57.9 ms, against 7.2-9.2 ms
+  without. A worker that leaves tears down its whole heap and a new one starts cold while
+  connections queue; gc.freeze() in the master made the spikes smaller (home 25 ms, gzip
+  article 26 ms) but did not remove them.
+- sync, 4 workers, no preload (2026-11-25, the page cache inside Django then): 1708 req/s
+  (0.42), p99 35 ms, static p99 653 ms: each worker restart imported Django afresh (about a
+  second of CPU). With preload_app a worker is a fork of the loaded master, and workers share
+  memory.
+- sync, 2 or 3 workers (2026-11-25): 2895-3019 req/s on SQLite against 3524 with 4; fewer
+  workers leave the CPUs idle while one waits on the cache or database.
+- gthread, 4 workers x 4 threads with keep-alive (2026-11-25): 3658 req/s (0.81) on SQLite but
+  p99 32-46 ms, and section and glossary fell to 0.52-0.55 on Redis: threads contend for the GIL.
 
 Page hits are short and CPU-bound, so the right count is about 2 x cores; keep-alive only
 matters with gthread (sync workers close each connection, and the load balancer reconnects).
@@ -35,9 +41,11 @@ preload_app = os.environ.get("GUNICORN_PRELOAD", "true").lower() in ("1", "true"
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
-# Recycle workers now and then so a slow leak can never take a server down.
-max_requests = 5000
-max_requests_jitter = 500
+# Workers are not recycled: memory does not grow with requests (make bench prints it), and each
+# recycle stalls that worker's share of the traffic (see above). GUNICORN_MAX_REQUESTS turns it on
+# should a leak ever appear; the jitter staggers the restarts.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "0"))
+max_requests_jitter = max_requests // 10
 # Logs to stdout/stderr, for the process manager to collect.
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None  # empty: no access log (benchmarks)
 errorlog = "-"

@@ -83,10 +83,12 @@ def get(path: str, headers: dict | None = None) -> tuple[bytes, dict]:
         return response.read(), dict(response.headers)
 
 
-def wrk(url: str, script: Path | None = None) -> dict:
+def wrk(url: str, script: Path | None = None, headers: dict | None = None) -> dict:
     args = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}s", "--latency", "--timeout", "5s"]
     if script:
         args += ["-s", str(script)]
+    for name, value in (headers or {}).items():
+        args += ["-H", f"{name}: {value}"]
     output = subprocess.run([*args, url], check=True, capture_output=True, text=True, timeout=120).stdout
 
     def latency(percent: str) -> float:
@@ -97,6 +99,7 @@ def wrk(url: str, script: Path | None = None) -> dict:
     socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "requests": int(re.search(r"(\d+) requests in", output).group(1)),
         "p50": latency("50"),
         "p99": latency("99"),
         "errors": (int(errors.group(1)) if errors else 0)
@@ -104,13 +107,13 @@ def wrk(url: str, script: Path | None = None) -> dict:
     }
 
 
-def worker_peak_memory_mb(master: int) -> float:
+def worker_memory_mb(master: int, field: str = "VmHWM") -> dict[int, float]:
+    """Each gunicorn worker's memory by PID: peak resident (VmHWM) or current (VmRSS), in MB."""
     children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
-    peaks = []
-    for pid in children:
-        status = Path(f"/proc/{pid}/status").read_text()
-        peaks.append(int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024)
-    return max(peaks)
+    return {
+        int(pid): int(re.search(rf"{field}:\s+(\d+) kB", Path(f"/proc/{pid}/status").read_text()).group(1)) / 1024
+        for pid in children
+    }
 
 
 def print_gunicorn_settings(env: dict) -> None:
@@ -151,47 +154,63 @@ def measure(name: str, tmp: str, server: subprocess.Popen) -> None:
         token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1).decode()
     script = Path(tmp) / "post.lua"
     script.write_text(POST_SCRIPT.format(token=token, timestamp=timestamp, cookie=cookie, path=ARTICLE + "comments/"))
+    # wrk asks for everything uncompressed unless told otherwise; the last two ask as browsers do.
+    browser = {"Accept-Encoding": "gzip, deflate, br, zstd"}
     targets = {
-        "static CSS (reference)": css_path,
-        "home": "/",
-        "article": ARTICLE,
-        "section": ARTICLE + "treatments/",
-        "glossary": "/glossary/",
+        "static CSS (reference)": (css_path, {}),
+        "home": ("/", {}),
+        "article": (ARTICLE, {}),
+        "section": (ARTICLE + "treatments/", {}),
+        "glossary": ("/glossary/", {}),
+        "static CSS, as browsers ask (Brotli)": (css_path, browser),
+        "article, as browsers ask (gzip)": (ARTICLE, browser),
     }
-    for path in targets.values():
+    for path, _ in targets.values():
         get(path)  # warm the page cache
     # Rounds interleave the targets, so a noisy moment on a shared machine hits them all
-    # alike; each target reports its median round, its ratio the median of same-round ratios.
+    # alike. Each figure is the median of the rounds (the ratio: of same-round ratios); the
+    # worst round's p99 is shown too, and errors are summed.
     rounds = []
     for number in range(1, ROUNDS + 1):
         print(f"round {number} of {ROUNDS}...", flush=True)
-        run_ = {label: wrk(BASE + path) for label, path in targets.items()}
+        run_ = {label: wrk(BASE + path, headers=headers) for label, (path, headers) in targets.items()}
         run_["comment POST"] = wrk(BASE + ARTICLE + "comments/", script)
         for result in run_.values():
             result["ratio"] = result["rps"] / run_["static CSS (reference)"]["rps"]
         rounds.append(run_)
+        if number == 1:
+            # Workers are not recycled (gunicorn.conf.py): their memory once each has served
+            # every target, against after the last round, shows whether it grows with requests.
+            warm = worker_memory_mb(server.pid, "VmRSS")
+            warm_requests = sum(result["requests"] for result in run_.values())
     results = {}
     for label in rounds[0]:
-        by_rps = sorted((r[label] for r in rounds), key=lambda result: result["rps"])
-        results[label] = {
-            **by_rps[len(by_rps) // 2],
-            "ratio": statistics.median(r[label]["ratio"] for r in rounds),
-            "errors": sum(r[label]["errors"] for r in rounds),
-        }
+        figures = [r[label] for r in rounds]
+        results[label] = {name: statistics.median(f[name] for f in figures) for name in ("rps", "p50", "p99", "ratio")}
+        results[label]["worst p99"] = max(f["p99"] for f in figures)
+        results[label]["errors"] = sum(f["errors"] for f in figures)
 
     html_gz = len(get(ARTICLE, {"Accept-Encoding": "gzip"})[0])
     css_gz = len(get(css_path, {"Accept-Encoding": "gzip"})[0])
     css_br = len(get(css_path, {"Accept-Encoding": "br"})[0])
-    print(f"\n| {name}: target | req/s | p50 ms | p99 ms | errors | ratio to static |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    print(f"\n| {name}: target | req/s | p50 ms | p99 ms | worst p99 ms | errors | ratio to static |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for label, result in results.items():
         print(
             f"| {label} | {result['rps']:.0f} | {result['p50']:.2f} | {result['p99']:.2f} | "
-            f"{result['errors']} | {result['ratio']:.2f} |"
+            f"{result['worst p99']:.2f} | {result['errors']} | {result['ratio']:.2f} |"
         )
     print(
         f"\nArticle page compressed: HTML {html_gz} B gzip + CSS {css_gz} B gzip ({css_br} B brotli)"
-        f" = {html_gz + css_gz} B; workers' peak memory: {worker_peak_memory_mb(server.pid):.1f} MB"
+        f" = {html_gz + css_gz} B; workers' peak memory: {max(worker_memory_mb(server.pid).values()):.1f} MB"
+    )
+    served = sum(result["requests"] for run_ in rounds for result in run_.values())
+    after = worker_memory_mb(server.pid, "VmRSS")
+    growth = [after[pid] - warm[pid] for pid in after if pid in warm]
+    print(
+        f"Workers' memory after round 1 ({warm_requests} requests) {max(warm.values()):.1f} MB, after round {ROUNDS} "
+        f"({served} requests) {max(after.values()):.1f} MB; largest growth of one worker between them "
+        f"{max(growth, default=0):.1f} MB ({len(after) - len(growth)} of {len(after)} workers were restarted)"
     )
 
 
@@ -200,7 +219,7 @@ def main() -> None:
         raise SystemExit("wrk is missing: run 'make wrk' (Debian's wrk package).")
     print(
         f"metsinfo benchmark: wrk, {CONNECTIONS} connections, {DURATION} s per target, {ROUNDS} interleaved rounds "
-        f"(median shown; errors summed), on 127.0.0.1:{PORT}"
+        f"(medians shown; errors summed), on 127.0.0.1:{PORT}"
     )
     only = os.environ.get("BENCH_ONLY", "").lower()  # e.g. "sqlite" or "postgres", for quick trials
     for name, config in CONFIGS.items():
