@@ -1,6 +1,7 @@
 """The cache backends: Django's, each mended where it falls short for this site.
 
-Redis: without building a new redis-py client for every call, and with announced keys.
+Redis: without building a new redis-py client for every call, with announced keys, and
+without waiting on a Redis that has stopped answering (``Outage``).
 
 Django's ``RedisCacheClient.get_client`` makes a ``redis.Redis`` per cache operation, and
 redis-py 8 fills some 170 response callbacks in each one: about 200 us per call on the
@@ -91,30 +92,72 @@ class AnnouncedValues:
         self._values.clear()
 
 
+class Outage:
+    """After Redis fails to connect or answer in time, calls fail at once for ``PAUSE`` seconds.
+
+    Each failing call waits for the socket timeout (``REDIS_TIMEOUT``) first. Without a pause,
+    every cache call of every request would wait for it again while Redis is away (a page makes
+    two or three), and a few workers would be enough to stop the site; with it, one call per
+    process every ``PAUSE`` seconds finds out whether Redis is back, and the rest go straight to
+    the database.
+    """
+
+    PAUSE = 5.0
+
+    def __init__(self) -> None:
+        self.until = 0.0
+
+    def check(self) -> None:
+        if time.monotonic() < self.until:
+            raise redis.ConnectionError(f"Redis failed less than {self.PAUSE:g} s ago; not asked again yet")
+
+    def begin(self) -> None:
+        self.until = time.monotonic() + self.PAUSE
+
+
+class _Redis(redis.Redis):
+    """``redis.Redis`` that stops asking during an ``Outage`` and starts one when a call fails."""
+
+    outage: Outage
+
+    def execute_command(self, *args: Any, **options: Any) -> Any:
+        self.outage.check()
+        try:
+            return super().execute_command(*args, **options)
+        except (redis.ConnectionError, redis.TimeoutError):
+            self.outage.begin()
+            raise
+
+
 class RedisCacheClient(django_redis.RedisCacheClient):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._clients: dict[int, Any] = {}
         self._announced: AnnouncedValues | None = None
+        self.outage = Outage()
 
     def get_client(self, key: Any = None, *, write: bool = False) -> Any:
         pool = self._get_connection_pool(write)
         client = self._clients.get(id(pool))
         if client is None:
-            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+            client = self._clients[id(pool)] = _Redis(connection_pool=pool)
+            client.outage = self.outage
         return client
 
     def set_and_announce(self, key: str, value: Any, channel: str) -> None:
+        self.outage.check()
         with self.get_client(key, write=True).pipeline(transaction=True) as pipe:
             pipe.set(key, self._serializer.dumps(value)).publish(channel, key).execute()
 
     def get_announced(self, key: str, channel: str) -> Any:
+        self.outage.check()  # before the subscription, which would wait to connect
         announced = self._announced
         if announced is None or announced.pid != os.getpid():  # none yet, or made before a fork
             announced = self._announced = AnnouncedValues(self.get_client(key), channel)
         return announced.get(key, lambda: self.get(key, None))
 
     def clear_and_announce(self, channel: str) -> bool:
+        self.outage.check()
         with self.get_client(None, write=True).pipeline(transaction=True) as pipe:
             flushed, _ = pipe.flushdb().publish(channel, AnnouncedValues.EVERY_KEY).execute()
         return bool(flushed)

@@ -1,9 +1,12 @@
 """Fixtures shared by every test module."""
 
 import json
+import socket
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
@@ -114,3 +117,31 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
         figures = json.loads(path.read_text())
         figures.pop("statuses", None)
         terminalreporter.write_line(f"{path.stem}: " + ", ".join(f"{k} {v}" for k, v in figures.items()))
+
+
+@pytest.fixture
+def silent_redis() -> Iterator[SimpleNamespace]:
+    """A TCP server that takes connections and never answers, as a Redis host that has hung.
+
+    ``url`` is its redis:// address; ``connections`` lists every connection made to it.
+    """
+    server = socket.create_server(("127.0.0.1", 0))
+    server.settimeout(0.05)
+    connections: list[socket.socket] = []
+    stop = threading.Event()
+
+    def take() -> None:
+        while not stop.is_set():
+            try:
+                connections.append(server.accept()[0])
+            except TimeoutError:
+                continue
+
+    thread = threading.Thread(target=take, daemon=True)
+    thread.start()
+    yield SimpleNamespace(url=f"redis://127.0.0.1:{server.getsockname()[1]}/0", connections=connections)
+    stop.set()
+    thread.join()
+    for connection in connections:
+        connection.close()
+    server.close()

@@ -1,7 +1,12 @@
-"""Small helpers for reading pages the way a reader (or screen reader) gets them."""
+"""Small helpers for tests: reading pages the way a reader (or screen reader) gets them, and more."""
 
+import concurrent.futures
 import re
+from collections.abc import Callable
 from html.parser import HTMLParser
+from typing import Any
+
+import pytest
 
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 _INLINE = {"a", "abbr", "b", "code", "em", "i", "small", "span", "strong", "sub", "sup", "time"}
@@ -66,3 +71,22 @@ def section_form(section, **changes) -> dict:
         "body": section.body,
     }
     return {**data, **changes}
+
+
+def redis_settings(url: str, monkeypatch: pytest.MonkeyPatch) -> dict:
+    """The cache settings the site builds from ``REDIS_URL`` (with the default REDIS_TIMEOUT)."""
+    from metsinfo.settings.base import _cache_from_environment
+
+    monkeypatch.setenv("REDIS_URL", url)
+    monkeypatch.delenv("REDIS_TIMEOUT", raising=False)
+    return _cache_from_environment()
+
+
+def within(seconds: float, call: Callable[[], Any]) -> Any:
+    """``call()``'s result (or exception), failing the test if it takes more than ``seconds``."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        future = pool.submit(call)
+        try:
+            return future.result(timeout=seconds)
+        except concurrent.futures.TimeoutError:
+            pytest.fail(f"still waiting after {seconds} s")

@@ -4,9 +4,11 @@ import os
 import time
 
 import pytest
+import redis
 from django.core.cache import caches
 
-from metsinfo.cache import AnnouncedValues, RedisCache
+from metsinfo.cache import AnnouncedValues, Outage, RedisCache
+from tests.helpers import redis_settings, within
 
 REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/12"
 
@@ -107,3 +109,35 @@ class TestAnnouncedKeys:
         assert other_process.get_announced("generation", 7) == 7
         redis_cache.set_and_announce("generation", 3)
         assert other_process.get_announced("generation", 7) == 3
+
+
+class TestRedisThatStopsAnswering:
+    def test_a_call_gives_up_after_the_timeout(self, silent_redis, monkeypatch):
+        config = redis_settings(silent_redis.url, monkeypatch)
+        backend = RedisCache(config["LOCATION"], config)
+        with pytest.raises(redis.TimeoutError):
+            within(10, lambda: backend.get("page"))
+
+    def test_after_a_failure_calls_fail_at_once_until_the_pause_ends(self, silent_redis, monkeypatch):
+        monkeypatch.setattr(Outage, "PAUSE", 0.5)
+        config = redis_settings(silent_redis.url, monkeypatch)
+        backend = RedisCache(config["LOCATION"], config)
+        with pytest.raises(redis.TimeoutError):
+            backend.get("page")
+        asked = len(silent_redis.connections)
+        for call in (lambda: backend.get("page"), lambda: backend.set("page", 1), lambda: backend.get_announced("g")):
+            with pytest.raises(redis.ConnectionError, match="not asked again yet"):
+                within(0.2, call)
+        assert len(silent_redis.connections) == asked, "nothing more reached the server during the pause"
+        time.sleep(0.6)
+        with pytest.raises(redis.TimeoutError):  # after the pause, Redis is asked again
+            backend.get("page")
+        assert len(silent_redis.connections) > asked
+
+    def test_a_working_redis_is_used_again_after_the_pause(self, redis_cache, monkeypatch):
+        monkeypatch.setattr(Outage, "PAUSE", 0.2)
+        redis_cache._cache.outage.begin()
+        with pytest.raises(redis.ConnectionError):
+            redis_cache.get("probe")
+        time.sleep(0.3)
+        assert redis_cache.get("probe") == 1

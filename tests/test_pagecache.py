@@ -15,14 +15,14 @@ import webob
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import Client
 
 from metsinfo.articles import pagecache
 from metsinfo.articles.models import GlossaryTerm, Section
 from metsinfo.comments.models import Comment
 from tests.comments_helpers import ARTICLE_URL, POST_URL, form_data
-from tests.helpers import page_text
+from tests.helpers import page_text, redis_settings
 
 pytestmark = pytest.mark.usefixtures("seeded")
 READER_PAGES = ["/", ARTICLE_URL, f"{ARTICLE_URL}symptoms/", "/glossary/"]
@@ -332,6 +332,75 @@ class TestCacheDown:
         html = visitor().get(ARTICLE_URL).text
         assert 'name="csrfmiddlewaretoken"' in html
         assert Comment.objects.approved().first().author_name in html
+
+
+class TestRedisThatStopsAnswering:
+    """A Redis host that hangs costs one timeout per process now and then, never the page,
+    a reader's comment or an editor's change."""
+
+    @pytest.fixture
+    def hung(self, silent_redis, settings, monkeypatch):
+        """Redis hangs (the site's cache settings aimed at a silent server); ``real`` restores."""
+        monkeypatch.setattr(pagecache, "_retirement_owed", False)  # and back to False afterwards
+        silent_redis.real = settings.CACHES
+        silent_redis.hung = settings.CACHES = {"default": redis_settings(silent_redis.url, monkeypatch)}
+        return silent_redis
+
+    def test_readers_get_every_page_and_only_the_first_call_waits(self, visitor, hung):
+        for url in ("/", ARTICLE_URL, f"{ARTICLE_URL}symptoms/", "/glossary/", ARTICLE_URL):
+            response = visitor().get(url)
+            assert response.status_int == 200, url
+        # One connection for the announcements, one for the call that timed out; every other
+        # call in the pause after it failed at once.
+        assert len(hung.connections) <= 2
+
+    def test_a_readers_comment_is_kept(self, visitor, hung):
+        before = Comment.objects.count()
+        forms = visitor().get(ARTICLE_URL).forms.values()
+        form = next(form for form in forms if form.action.endswith("/comments/#comment-form"))
+        for name, value in form_data(body="Posted while the cache was away.").items():
+            if name != "website":
+                form[name] = value
+        response = form.submit()
+        assert response.status_int in (302, 303), response.text[:500]
+        assert Comment.objects.count() == before + 1
+        assert Comment.objects.latest("created").body == "Posted while the cache was away."
+
+    def test_an_editors_change_is_kept_and_no_stale_page_follows(self, visitor, hung, settings):
+        settings.CACHES = hung.real
+        visitor().get(ARTICLE_URL)
+        assert state(visitor().get(ARTICLE_URL)) == "hit"  # stored, and this process holds a copy
+        settings.CACHES = hung.hung
+        section = Section.objects.get(kind="symptoms")
+        section.body += "\n\nA sentence saved while the cache was away."
+        section.save()
+        assert pagecache._retirement_owed
+        settings.CACHES = hung.real  # Redis is back, still holding the old pages
+        assert "saved while the cache was away" in visitor().get(ARTICLE_URL).text
+        assert not pagecache._retirement_owed
+
+    def test_load_content_says_when_pages_could_not_be_retired(self, hung, settings, tmp_path):
+        root = tmp_path / "content"
+        shutil.copytree(settings.CONTENT_DIR, root)
+        path = root / "breast-cancer-bone-metastasis" / "diagnosis.md"
+        path.write_text(path.read_text() + "\nA sentence loaded while the cache was away.\n")
+        with pytest.raises(CommandError, match=r"content is loaded.*retire_pages"):
+            call_command("load_content", "--content-dir", str(root), stdout=StringIO())
+        assert "loaded while the cache was away" in Section.objects.get(kind="diagnosis").body
+        with pytest.raises(CommandError, match="no page was retired"):
+            call_command("retire_pages", stdout=StringIO())
+        settings.CACHES = hung.real
+        out = StringIO()
+        call_command("retire_pages", stdout=out)
+        assert "retired" in out.getvalue()
+        assert not pagecache._retirement_owed
+
+
+def test_retire_pages_retires_every_cached_page(visitor):
+    visitor().get(ARTICLE_URL)
+    assert state(visitor().get(ARTICLE_URL)) == "hit"
+    call_command("retire_pages", stdout=StringIO())
+    assert state(visitor().get(ARTICLE_URL)) == "miss"
 
 
 class TestCsrfTokenOnCachedPages:

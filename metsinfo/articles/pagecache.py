@@ -115,14 +115,35 @@ def _hole(name: str) -> str:
     return f"\x00hole:{name}\x00"
 
 
+#: Set when a change could not retire the cached pages because the cache was away. The change
+#: itself is kept (an editor's save never fails for it); this process retries before it serves
+#: any cached page, and serves none until that works.
+_retirement_owed = False
+
+
 def invalidate() -> None:
     """Retire every cached page, on every server sharing the cache."""
+    global _retirement_owed
     generation = time.time_ns()
     announce = getattr(cache, "set_and_announce", None)  # Redis: also drops every process's copy
-    if announce is not None:
-        announce(GENERATION_KEY, generation)
+    try:
+        if announce is not None:
+            announce(GENERATION_KEY, generation)
+        else:
+            cache.set(GENERATION_KEY, generation, None)
+    except Exception:
+        _retirement_owed = True
+        logger.error("cached pages could not be retired (the cache failed); retrying next request", exc_info=True)
     else:
-        cache.set(GENERATION_KEY, generation, None)
+        _retirement_owed = False
+
+
+def settle() -> None:
+    """Retire the cached pages if a change could not; ``ConnectionError`` if still impossible."""
+    if _retirement_owed:
+        invalidate()
+        if _retirement_owed:
+            raise ConnectionError("cached pages are still to be retired, and the cache is away")
 
 
 def _current_generation() -> int | None:
@@ -223,6 +244,7 @@ def _remember(key: str, page: StoredPage) -> None:
 
 def _lookup(key: str) -> tuple[int, StoredPage | None]:
     """The current generation and, if it is still current, the page stored under ``key``."""
+    settle()
     generation = _current_generation()
     if generation is None:
         return _generation(), None

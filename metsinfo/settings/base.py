@@ -195,7 +195,15 @@ def _cache_from_environment() -> dict:
     if redis_url:
         if not redis_url.startswith(("redis://", "rediss://", "unix://")):
             raise ImproperlyConfigured(f"REDIS_URL={redis_url!r} must start with redis://, rediss:// or unix://.")
-        return {"BACKEND": "metsinfo.cache.RedisCache", "LOCATION": redis_url}
+        # Without timeouts a Redis host that stops answering (rather than refusing) would hold
+        # every request until TCP gives up, minutes later; with them the call fails in a second
+        # and the page is rendered from the database instead.
+        timeout = env_int("REDIS_TIMEOUT", default=1, minimum=1)
+        return {
+            "BACKEND": "metsinfo.cache.RedisCache",
+            "LOCATION": redis_url,
+            "OPTIONS": {"socket_connect_timeout": timeout, "socket_timeout": timeout},
+        }
     # A file cache is shared by every gunicorn worker on this machine, unlike a per-process
     # memory cache, so rate limits and cache invalidation hold across workers.
     return {
