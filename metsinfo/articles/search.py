@@ -95,9 +95,8 @@ def published_sections() -> QuerySet[Section]:
     return Section.objects.filter(article__status=Article.Status.PUBLISHED).select_related("article")
 
 
-def search(query: str) -> list[Result]:
-    """Sections first (best first), then glossary terms."""
-    words = words_of(query)
+def search(words: list[str]) -> list[Result]:
+    """Sections, then glossary terms, matching ``words`` (from ``words_of``); best first."""
     if not words:
         return []
     results = []

@@ -67,10 +67,11 @@ def glossary(request: HttpRequest) -> HttpResponse:
 def search_page(request: HttpRequest) -> HttpResponse:
     """``/search/?q=``: sections and glossary terms, matches highlighted; a helpful page when none."""
     query = request.GET.get("q", "")[: search.MAX_QUERY].strip()
+    words = search.words_of(query)
     context = {
         "query": query,
-        "words": search.words_of(query),
-        "results": search.search(query),
+        "words": words,
+        "results": search.search(words),
         "sections": search.published_sections(),
     }
     # Result pages name /search/ as their canonical address, so search engines keep one copy.
