@@ -27,6 +27,13 @@ def test_reader_comment_is_moderated_then_published(live_site: str, phone: Page,
 
     phone.get_by_role("button", name="Send comment").click()
     expect(phone.get_by_role("alert")).to_contain_text("There is a problem")
+    # The reader lands on the list of problems, focused (so a screen reader reads it), at once.
+    expect(phone.locator(".error-summary")).to_be_focused()
+    assert phone.evaluate("document.querySelector('.error-summary').getBoundingClientRect().top") >= 0
+    assert (
+        phone.evaluate("document.querySelector('.error-summary').getBoundingClientRect().bottom")
+        <= phone.viewport_size["height"]
+    )
     expect(phone.get_by_role("link", name="Write your comment before sending it.")).to_be_visible()
     screenshot(phone, "comment-form-errors-phone")
 
