@@ -178,10 +178,6 @@ class StoredPage(NamedTuple):
     deflated: tuple[bytes, ...]
     crc_of_first_part: int
 
-    @property
-    def hollow(self) -> str:
-        return "".join(part.decode() if i % 2 == 0 else _hole(part) for i, part in enumerate(self.parts))
-
     def fill(self, request: HttpRequest) -> list[bytes]:
         """This request's values for the holes, in order."""
         return [_fresh_fields[name](request).encode() for name in self.parts[1::2]]
