@@ -381,6 +381,23 @@ class TestRedisThatStopsAnswering:
         assert "saved while the cache was away" in visitor().get(ARTICLE_URL).text
         assert not pagecache._retirement_owed
 
+    def test_the_retirement_is_retried_in_the_background(self, visitor, hung, settings, monkeypatch):
+        """Other servers stop serving old pages even if this process gets no further request."""
+        monkeypatch.setattr(pagecache, "RETRY_SECONDS", 0.2)
+        settings.CACHES = hung.real
+        visitor().get(ARTICLE_URL)
+        before = cache.get(pagecache.GENERATION_KEY)
+        settings.CACHES = hung.hung
+        GlossaryTerm.objects.create(term="Zeta", slug="zeta", definition="Saved while the cache was away.")
+        assert pagecache._retirement_owed
+        settings.CACHES = hung.real  # back; no request comes to this process
+        for _ in range(100):
+            if not pagecache._retirement_owed:
+                break
+            time.sleep(0.1)
+        assert not pagecache._retirement_owed
+        assert cache.get(pagecache.GENERATION_KEY) != before
+
     def test_load_content_says_when_pages_could_not_be_retired(self, hung, settings, tmp_path):
         root = tmp_path / "content"
         shutil.copytree(settings.CONTENT_DIR, root)

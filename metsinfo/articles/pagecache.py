@@ -37,9 +37,11 @@ import logging
 import os
 import re
 import struct
+import threading
 import time
 import zlib
 from collections.abc import Callable, Iterable
+from contextlib import suppress
 from functools import lru_cache, wraps
 from typing import Any, NamedTuple
 
@@ -117,8 +119,11 @@ def _hole(name: str) -> str:
 
 #: Set when a change could not retire the cached pages because the cache was away. The change
 #: itself is kept (an editor's save never fails for it); this process retries before it serves
-#: any cached page, and serves none until that works.
+#: any cached page, and serves none until that works, and also every RETRY_SECONDS in the
+#: background, so that other servers stop serving the old pages even if this one gets no request.
 _retirement_owed = False
+RETRY_SECONDS = 5.0
+_retrying: threading.Timer | None = None
 
 
 def invalidate() -> None:
@@ -133,9 +138,25 @@ def invalidate() -> None:
             cache.set(GENERATION_KEY, generation, None)
     except Exception:
         _retirement_owed = True
-        logger.error("cached pages could not be retired (the cache failed); retrying next request", exc_info=True)
+        logger.error("cached pages could not be retired (the cache failed); retrying", exc_info=True)
+        _retry_later()
     else:
         _retirement_owed = False
+
+
+def _retry_later() -> None:
+    global _retrying
+    if _retrying is None:
+        _retrying = threading.Timer(RETRY_SECONDS, _retry)
+        _retrying.daemon = True
+        _retrying.start()
+
+
+def _retry() -> None:
+    global _retrying
+    _retrying = None
+    with suppress(ConnectionError):  # still away: invalidate() has asked for another try
+        settle()
 
 
 def settle() -> None:
