@@ -133,7 +133,7 @@ def test_printed_handouts(live_site: str, desktop: Page, tmp_path):
     """Print drops navigation, forms and comments, shows the QR code; each section fits on two A4 pages."""
     desktop.emulate_media(media="print")
     desktop.goto(f"{live_site}/articles/{ARTICLE_SLUG}/")
-    for hidden in (".site-header nav", ".contents", "#comment-form", ".comments", ".share-link"):
+    for hidden in (".site-header nav", ".contents", "#comment-form", ".comments", ".share-link", ".footnote-backref"):
         assert desktop.locator(hidden).first.is_hidden(), hidden
     expect(desktop.locator(".print-handout svg.qr")).to_be_visible()
     screenshot(desktop, "print-article-desktop")
