@@ -41,7 +41,6 @@ import threading
 import time
 import zlib
 from collections.abc import Callable, Iterable
-from contextlib import suppress
 from functools import lru_cache, wraps
 from typing import Any, NamedTuple
 
@@ -126,8 +125,8 @@ RETRY_SECONDS = 5.0
 _retrying: threading.Timer | None = None
 
 
-def invalidate() -> None:
-    """Retire every cached page, on every server sharing the cache."""
+def invalidate() -> bool:
+    """Retire every cached page, on every server sharing the cache; False if the cache failed."""
     global _retirement_owed
     generation = time.time_ns()
     announce = getattr(cache, "set_and_announce", None)  # Redis: also drops every process's copy
@@ -140,8 +139,14 @@ def invalidate() -> None:
         _retirement_owed = True
         logger.error("cached pages could not be retired (the cache failed); retrying", exc_info=True)
         _retry_later()
-    else:
-        _retirement_owed = False
+        return False
+    _retirement_owed = False
+    return True
+
+
+def retirement_owed() -> bool:
+    """Whether a change in this process could not retire the cached pages yet."""
+    return _retirement_owed
 
 
 def _retry_later() -> None:
@@ -155,16 +160,8 @@ def _retry_later() -> None:
 def _retry() -> None:
     global _retrying
     _retrying = None
-    with suppress(ConnectionError):  # still away: invalidate() has asked for another try
-        settle()
-
-
-def settle() -> None:
-    """Retire the cached pages if a change could not; ``ConnectionError`` if still impossible."""
     if _retirement_owed:
-        invalidate()
-        if _retirement_owed:
-            raise ConnectionError("cached pages are still to be retired, and the cache is away")
+        invalidate()  # if the cache is still away, this asks for another try
 
 
 def _current_generation() -> int | None:
@@ -261,7 +258,8 @@ def _remember(key: str, page: StoredPage) -> None:
 
 def _lookup(key: str) -> tuple[int, StoredPage | None]:
     """The current generation and, if it is still current, the page stored under ``key``."""
-    settle()
+    if _retirement_owed and not invalidate():
+        raise ConnectionError("cached pages are still to be retired, and the cache is away")
     generation = _current_generation()
     if generation is None:
         return _generation(), None

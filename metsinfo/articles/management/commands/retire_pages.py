@@ -7,11 +7,6 @@ class Command(BaseCommand):
     help = "Retire every cached page on every server (they are rendered afresh on their next visit)."
 
     def handle(self, *args, **options) -> None:
-        pagecache.invalidate()
-        try:
-            pagecache.settle()
-        except ConnectionError:
-            raise CommandError(
-                "The cache failed (see the log above); no page was retired. Try again once it answers."
-            ) from None
+        if not pagecache.invalidate():
+            raise CommandError("The cache failed (see the log above); no page was retired. Try again once it answers.")
         self.stdout.write(self.style.SUCCESS("Every cached page is retired."))
