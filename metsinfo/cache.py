@@ -107,26 +107,29 @@ class Outage:
     def __init__(self) -> None:
         self.until = 0.0
 
-    def check(self) -> None:
+    @contextmanager
+    def guard(self) -> Iterator[None]:
+        """Around a call to Redis: fail at once during an outage; start one if the call fails."""
         if time.monotonic() < self.until:
             raise redis.ConnectionError(f"Redis failed less than {self.PAUSE:g} s ago; not asked again yet")
+        try:
+            yield
+        except (redis.ConnectionError, redis.TimeoutError):
+            self.begin()
+            raise
 
     def begin(self) -> None:
         self.until = time.monotonic() + self.PAUSE
 
 
 class _Redis(redis.Redis):
-    """``redis.Redis`` that stops asking during an ``Outage`` and starts one when a call fails."""
+    """``redis.Redis`` whose commands go through an ``Outage`` guard (pipelines: see the client)."""
 
     outage: Outage
 
     def execute_command(self, *args: Any, **options: Any) -> Any:
-        self.outage.check()
-        try:
+        with self.outage.guard():
             return super().execute_command(*args, **options)
-        except (redis.ConnectionError, redis.TimeoutError):
-            self.outage.begin()
-            raise
 
 
 class RedisCacheClient(django_redis.RedisCacheClient):
@@ -144,21 +147,21 @@ class RedisCacheClient(django_redis.RedisCacheClient):
             client.outage = self.outage
         return client
 
+    # Pipelines and the subscription do not pass through execute_command: guarded here.
+
     def set_and_announce(self, key: str, value: Any, channel: str) -> None:
-        self.outage.check()
-        with self.get_client(key, write=True).pipeline(transaction=True) as pipe:
+        with self.outage.guard(), self.get_client(key, write=True).pipeline(transaction=True) as pipe:
             pipe.set(key, self._serializer.dumps(value)).publish(channel, key).execute()
 
     def get_announced(self, key: str, channel: str) -> Any:
-        self.outage.check()  # before the subscription, which would wait to connect
-        announced = self._announced
-        if announced is None or announced.pid != os.getpid():  # none yet, or made before a fork
-            announced = self._announced = AnnouncedValues(self.get_client(key), channel)
-        return announced.get(key, lambda: self.get(key, None))
+        with self.outage.guard():
+            announced = self._announced
+            if announced is None or announced.pid != os.getpid():  # none yet, or made before a fork
+                announced = self._announced = AnnouncedValues(self.get_client(key), channel)
+            return announced.get(key, lambda: self.get(key, None))
 
     def clear_and_announce(self, channel: str) -> bool:
-        self.outage.check()
-        with self.get_client(None, write=True).pipeline(transaction=True) as pipe:
+        with self.outage.guard(), self.get_client(None, write=True).pipeline(transaction=True) as pipe:
             flushed, _ = pipe.flushdb().publish(channel, AnnouncedValues.EVERY_KEY).execute()
         return bool(flushed)
 
