@@ -47,6 +47,8 @@ def test_reader_comment_is_moderated_then_published(live_site: str, phone: Page,
     expect(phone.get_by_role("status").filter(has_text="Thank you")).to_contain_text(
         "Your comment will appear after a moderator has checked it."
     )
+    # Where the reader lands (#comments), not at the top of a long page.
+    expect(phone.get_by_role("status").filter(has_text="Thank you")).to_be_in_viewport()
     expect(phone.locator("#comments").get_by_text(COMMENT)).to_have_count(0)
 
     desktop.goto(f"{live_site}/admin/")

@@ -11,7 +11,8 @@ register = template.Library()
 
 @register.inclusion_tag("comments/area.html", takes_context=True)
 def comment_area(context: template.Context, article) -> dict:
-    """The newest approved comments, a link to older ones, then the form (bound, if re-shown).
+    """Any message for the reader, the newest approved comments, a link to older ones, then the
+    form (bound, if re-shown).
 
     One query whatever the number of comments: it reads one more than it shows, to know
     whether there are older ones.
@@ -25,6 +26,7 @@ def comment_area(context: template.Context, article) -> dict:
         "older_comments": len(newest) > per_page,
         "form": context.get("comment_form") or CommentForm(),
         "problem": context.get("comment_problem", ""),
+        "messages": context.get("messages"),  # "thank you" lands here, with the reader
         "request": context.get("request"),
         "csrf_token": context.get("csrf_token"),
     }
