@@ -74,12 +74,16 @@ def content_dir(tmp_path: Path) -> Callable[..., Path]:
             "glossary.md": "## Osteoclast\nAliases: osteoclasts\n\nA cell that breaks down bone.\n",
             "demo/article.md": (
                 "Title: Demo article\nStatus: published\nLast-reviewed: 2026-01-10\n"
-                "Next-review-due: 2027-01-10\nSources: First source\n    Second source\n\nThe lead paragraph.\n"
+                "Next-review-due: 2027-01-10\nDescription: A plain summary.\n"
+                "Sources: first: First source. 2023. https://example.org/first\n"
+                "    second: Second source. Seen December 2026. https://example.org/second\n"
+                "\nThe lead paragraph.\n"
             ),
             "demo/mechanism.md": (
-                "Kind: mechanism\nTitle: How it works\nKey-points: One.\n    Two.\n\nOsteoclasts act.\n"
+                "Kind: mechanism\nTitle: How it works\nKey-points: One.\n    Two.\n\n"
+                "::: plain\nIn short.\n\n::: detailed\nOsteoclasts act.\n"
             ),
-            "demo/symptoms.md": "Kind: symptoms\nTitle: Symptoms\n\nPain.\n",
+            "demo/symptoms.md": "Kind: symptoms\nTitle: Symptoms\n\n::: plain\nIn short.\n\n::: detailed\nPain.\n",
         }
         defaults.update({name.replace("__", "/"): value for name, value in files.items()})
         for name, value in defaults.items():

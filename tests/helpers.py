@@ -68,6 +68,7 @@ def section_form(section, **changes) -> dict:
         "kind": section.kind,
         "title": section.title,
         "key_points": section.key_points,
+        "plain": section.plain,
         "body": section.body,
     }
     return {**data, **changes}

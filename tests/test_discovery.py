@@ -22,6 +22,8 @@ def test_sitemap_lists_every_public_page(client):
     }
     expected = {"http://testserver/", "http://testserver/glossary/", f"http://testserver{ARTICLE_URL}"}
     expected |= {f"http://testserver{ARTICLE_URL}{kind}/" for kind in SectionKind.values}
+    expected |= {"http://testserver/support/"}
+    expected |= {f"http://testserver/support/{slug}/" for slug in ("getting-help", "living-with", "questions-to-ask")}
     assert locations == expected
 
 
@@ -73,9 +75,9 @@ def test_medical_web_page_json_ld(client):
     data = json.loads(payload)
     assert data["@type"] == "MedicalWebPage"
     assert data["about"] == {"@type": "MedicalCondition", "name": "Breast cancer bone metastasis"}
-    assert data["lastReviewed"] == "2026-11-25"
     assert data["url"] == f"{settings.SITE_URL}{ARTICLE_URL}"
-    assert "reviewedBy" not in data, "not claimed until a clinician signs off"
+    assert "reviewedBy" not in data and "lastReviewed" not in data, "not claimed until a clinician signs off"
+    assert data["description"] == Article.objects.get(slug=ARTICLE_SLUG).description
 
 
 def test_json_ld_cannot_break_out_of_its_script(client):

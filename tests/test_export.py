@@ -41,7 +41,7 @@ def test_load_export_load_is_a_fixed_point(tmp_path):
     second = tmp_path / "second"
     export_content(second)
     assert files_of(first) == files_of(second)
-    assert len(files_of(first)) == 8  # glossary, article, six sections
+    assert len(files_of(first)) == 11  # glossary, article, six sections, three support pages
 
 
 def test_export_of_the_real_content_changes_no_section_file(tmp_path):

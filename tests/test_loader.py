@@ -11,6 +11,9 @@ from django.core.management.base import CommandError
 from metsinfo.articles.loader import ContentError, load_content, read_content
 from metsinfo.articles.models import Article, GlossaryTerm, Section, SectionKind
 
+#: A section file's two parts after its header: the plain words, then the detail.
+LAYERS = "\n\n::: plain\nIn short.\n\n::: detailed\n"
+
 pytestmark = pytest.mark.django_db
 
 
@@ -43,16 +46,21 @@ class TestLoadingValidContent:
         assert article.status == Article.Status.PUBLISHED
         assert article.last_reviewed == date(2026, 1, 10)
         assert article.next_review_due == date(2027, 1, 10)
-        assert article.source_list == ["First source", "Second source"]
+        assert [(r.key, r.number, r.url) for r in article.references] == [
+            ("first", 1, "https://example.org/first"),
+            ("second", 2, "https://example.org/second"),
+        ]
+        assert article.description == "A plain summary."
         assert article.summary_html == "<p>The lead paragraph.</p>"
         assert [s.kind for s in article.sections.all()] == ["mechanism", "symptoms"]
         mechanism = article.sections.get(kind="mechanism")
         assert mechanism.key_point_list == ["One.", "Two."]
+        assert (mechanism.plain, mechanism.plain_html) == ("In short.", "<p>In short.</p>")
         assert 'href="/glossary/#osteoclast"' in mechanism.body_html
         assert GlossaryTerm.objects.get(slug="osteoclast").alias_list == ["osteoclasts"]
 
     def test_sections_are_ordered_by_kind_not_file_name(self, content_dir):
-        load_content(content_dir(**{"demo__a.md": "Kind: research\nTitle: Research\n\nText.\n"}))
+        load_content(content_dir(**{"demo__a.md": f"Kind: research\nTitle: Research{LAYERS}Text.\n"}))
         kinds = list(Section.objects.values_list("kind", flat=True))
         assert kinds == ["mechanism", "symptoms", "research"]
 
@@ -80,7 +88,7 @@ class TestIdempotency:
 
     def test_changed_file_updates_only_that_section(self, content_dir):
         load_content(content_dir())
-        root = content_dir(**{"demo__symptoms.md": "Kind: symptoms\nTitle: Symptoms\n\nPain at night.\n"})
+        root = content_dir(**{"demo__symptoms.md": f"Kind: symptoms\nTitle: Symptoms{LAYERS}Pain at night.\n"})
         output = run_command("--content-dir", str(root))
         assert "update section demo/symptoms (body)" in output
         assert "mechanism" not in output
@@ -108,14 +116,14 @@ class TestBadInput:
     """Each bad file is reported with its path, line and what to do, and nothing is written."""
 
     def test_unknown_section_kind(self, content_dir):
-        root = content_dir(**{"demo__mechanism.md": "Kind: mechanisms\nTitle: T\n\nText.\n"})
+        root = content_dir(**{"demo__mechanism.md": f"Kind: mechanisms\nTitle: T{LAYERS}Text.\n"})
         assert problems_of(root) == [
             "content/demo/mechanism.md:1: unknown section kind 'mechanisms'; use one of: "
             "mechanism, symptoms, diagnosis, treatments, prevention, research"
         ]
 
     def test_missing_title(self, content_dir):
-        root = content_dir(**{"demo__symptoms.md": "Kind: symptoms\n\nText.\n"})
+        root = content_dir(**{"demo__symptoms.md": f"Kind: symptoms{LAYERS}Text.\n"})
         assert problems_of(root) == ["content/demo/symptoms.md:1: missing title: add a 'Title: ...' line to the header"]
 
     def test_missing_article_title(self, content_dir):
@@ -123,7 +131,7 @@ class TestBadInput:
         assert "content/demo/article.md:1: missing title" in problems_of(root)[0]
 
     def test_duplicate_kind_names_both_files(self, content_dir):
-        root = content_dir(**{"demo__zz-more.md": "Title: Again\nKind: mechanism\n\nText.\n"})
+        root = content_dir(**{"demo__zz-more.md": f"Title: Again\nKind: mechanism{LAYERS}Text.\n"})
         assert problems_of(root) == [
             "content/demo/zz-more.md:2: duplicate section kind 'mechanism': content/demo/mechanism.md line 1 has it too"
         ]
@@ -137,7 +145,7 @@ class TestBadInput:
         ],
     )
     def test_bad_date(self, content_dir, value, reason):
-        article = f"Title: Demo\nStatus: published\nLast-reviewed: {value}\n\nLead.\n"
+        article = f"Title: Demo\nStatus: published\nLast-reviewed: {value}\nDescription: D.\n\nLead.\n"
         problems = problems_of(content_dir(**{"demo__article.md": article}))
         assert len(problems) == 1
         assert problems[0].startswith(f"content/demo/article.md:3: bad date '{value}' for last-reviewed")
@@ -150,15 +158,15 @@ class TestBadInput:
         ]
 
     def test_unknown_metadata_key(self, content_dir):
-        root = content_dir(**{"demo__symptoms.md": "Kind: symptoms\nTitle: S\nAuthor: Me\n\nText.\n"})
+        root = content_dir(**{"demo__symptoms.md": f"Kind: symptoms\nTitle: S\nAuthor: Me{LAYERS}Text.\n"})
         assert problems_of(root) == [
             "content/demo/symptoms.md:3: unknown metadata key 'author'; allowed: key-points, kind, title"
         ]
 
     def test_unreadable_encoding(self, content_dir):
-        latin1 = "Kind: symptoms\nTitle: S\n\nCaf\u00e9 pain.\n".encode("latin-1")
+        latin1 = f"Kind: symptoms\nTitle: S{LAYERS}Caf\u00e9 pain.\n".encode("latin-1")
         assert problems_of(content_dir(**{"demo__symptoms.md": latin1})) == [
-            "content/demo/symptoms.md:4: not valid UTF-8 (byte 0xe9); save the file as UTF-8"
+            "content/demo/symptoms.md:8: not valid UTF-8 (byte 0xe9); save the file as UTF-8"
         ]
 
     def test_unknown_status(self, content_dir):
@@ -166,15 +174,15 @@ class TestBadInput:
         assert problems_of(root) == ["content/demo/article.md:2: unknown status 'live': use draft or published"]
 
     def test_heading_above_level_three_in_a_body(self, content_dir):
-        root = content_dir(**{"demo__symptoms.md": "Kind: symptoms\nTitle: S\n\nText.\n\n## Too high\n"})
+        root = content_dir(**{"demo__symptoms.md": f"Kind: symptoms\nTitle: S{LAYERS}Text.\n\n## Too high\n"})
         problems = problems_of(root)
         assert problems == [
-            "content/demo/symptoms.md:6: heading level 2 is reserved for the page and section titles; "
+            "content/demo/symptoms.md:10: heading level 2 is reserved for the page and section titles; "
             "start sub-headings with '###'"
         ]
 
     def test_malformed_header_line(self, content_dir):
-        root = content_dir(**{"demo__symptoms.md": "Kind: symptoms\nTitle S\n\nText.\n"})
+        root = content_dir(**{"demo__symptoms.md": f"Kind: symptoms\nTitle S{LAYERS}Text.\n"})
         assert problems_of(root)[0].startswith("content/demo/symptoms.md:2: expected 'Key: value' metadata")
 
     def test_glossary_duplicate_alias(self, content_dir):
@@ -195,8 +203,8 @@ class TestBadInput:
     def test_every_problem_is_reported_at_once(self, content_dir):
         root = content_dir(
             **{
-                "demo__mechanism.md": "Kind: nonsense\nTitle: T\n\nText.\n",
-                "demo__symptoms.md": "Kind: symptoms\n\nText.\n",
+                "demo__mechanism.md": f"Kind: nonsense\nTitle: T{LAYERS}Text.\n",
+                "demo__symptoms.md": f"Kind: symptoms{LAYERS}Text.\n",
             }
         )
         assert len(problems_of(root)) == 2
@@ -207,8 +215,8 @@ class TestBadInput:
         root = content_dir(
             **{
                 "glossary.md": "## Osteoclast\n\nA new definition.\n",
-                "demo__symptoms.md": "Kind: symptoms\nTitle: New title\n\nNew text.\n",
-                "demo__mechanism.md": "Kind: mechanism\nTitle: M\nLast-reviewed: tomorrow\n\nText.\n",
+                "demo__symptoms.md": f"Kind: symptoms\nTitle: New title{LAYERS}New text.\n",
+                "demo__mechanism.md": f"Kind: mechanism\nTitle: M\nLast-reviewed: tomorrow{LAYERS}Text.\n",
             }
         )
         with pytest.raises(CommandError, match=r"Nothing was loaded: 1 problem\(s\)"):
@@ -237,7 +245,7 @@ class TestEditorChanges:
     def test_both_changed_stops_and_names_the_section(self, content_dir):
         load_content(content_dir())
         self.edit_in_admin("symptoms", "Edited by an editor.")
-        root = content_dir(**{"demo__symptoms.md": "Kind: symptoms\nTitle: Symptoms\n\nChanged in the file.\n"})
+        root = content_dir(**{"demo__symptoms.md": f"Kind: symptoms\nTitle: Symptoms{LAYERS}Changed in the file.\n"})
 
         with pytest.raises(CommandError) as caught:
             run_command("--content-dir", str(root))
@@ -249,7 +257,7 @@ class TestEditorChanges:
     def test_force_overwrites_the_editor_change(self, content_dir):
         load_content(content_dir())
         self.edit_in_admin("symptoms", "Edited by an editor.")
-        root = content_dir(**{"demo__symptoms.md": "Kind: symptoms\nTitle: Symptoms\n\nChanged in the file.\n"})
+        root = content_dir(**{"demo__symptoms.md": f"Kind: symptoms\nTitle: Symptoms{LAYERS}Changed in the file.\n"})
 
         run_command("--content-dir", str(root), "--force")
 
@@ -259,7 +267,7 @@ class TestEditorChanges:
     def test_editor_making_the_same_change_as_the_file_is_not_a_conflict(self, content_dir):
         load_content(content_dir())
         self.edit_in_admin("symptoms", "Agreed text.")
-        root = content_dir(**{"demo__symptoms.md": "Kind: symptoms\nTitle: Symptoms\n\nAgreed text.\n"})
+        root = content_dir(**{"demo__symptoms.md": f"Kind: symptoms\nTitle: Symptoms{LAYERS}Agreed text.\n"})
         assert "mark as loaded section demo/symptoms" in run_command("--content-dir", str(root))
         assert "No changes" in run_command("--content-dir", str(root))
 

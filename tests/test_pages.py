@@ -47,46 +47,39 @@ class TestArticlePage:
         for section in Section.objects.all():
             points = page_text(html, f"{section.kind}-key-points")
             assert points == "Key points"
-            for point in section.key_point_list:
-                assert point in page_text(html, section.kind)
+            for point in section.key_points_html.split("<li>")[1:]:
+                assert page_text(point) in page_text(html, section.kind)
 
     def test_trust_information(self, client):
         text = page_text(client.get(ARTICLE_URL).text)
         assert "This is general information, not medical advice." in text
-        assert "Page last reviewed: 25 November 2026" in text
+        # Until a clinician signs off, the date is only when it was updated.
+        assert "Last updated: 25 November 2026" in text and "Page last reviewed" not in text
         assert "Next review due:" in text
-        assert "has not yet been checked by a clinician" in text
+        assert "has not yet been clinically reviewed" in text
         assert "Sources" in text
 
     def test_reviewer_is_named_once_signed_off(self, client):
         Article.objects.filter(slug=ARTICLE_SLUG).update(reviewer="Dr A Example, consultant clinical oncologist")
         text = page_text(client.get(ARTICLE_URL).text)
         assert "Clinically reviewed by Dr A Example, consultant clinical oncologist." in text
-        assert "not yet been checked by a clinician" not in text
+        assert "not yet been clinically reviewed" not in text
+        assert "Page last reviewed: 25 November 2026" in text
 
     def test_sources_list_every_source(self, client):
         article = Article.objects.get(slug=ARTICLE_SLUG)
         sources = page_text(client.get(ARTICLE_URL).text, "sources")
-        assert len(article.source_list) >= 9
-        for source in article.source_list:
-            assert source in sources
+        assert len(article.references) >= 20
+        for reference in article.references:
+            assert f"{reference.citation} {reference.url}" in sources
 
-    def test_urgent_help_box_names_the_red_flags(self, client):
-        box = page_text(client.get(ARTICLE_URL).text, "urgent-help-title")
-        assert box == "Get urgent help"
-        text = page_text(client.get(ARTICLE_URL).text)
-        for sign in [
-            "back or neck",
-            "numbness, tingling or weakness in your legs or arms",
-            "trouble walking",
-            "bladder or bowels",
-            "bottom or genitals",
-            "very thirsty",
-            "passing a lot of urine",
-            "constipation",
-            "confusion, drowsiness",
-            "call 999",
-        ]:
+    def test_urgent_help_card_comes_first_and_names_the_red_flags(self, client):
+        html = client.get(ARTICLE_URL).text
+        assert page_text(html, "urgent-help-title") == "Get urgent help"
+        text = page_text(html)
+        for sign in ["back or neck", "pins and needles", "trouble walking", "bladder or bowels", "bottom or genitals"]:
+            assert sign in text
+        for sign in ["very thirsty", "peeing a lot", "(constipation)", "(confusion)", "call 999"]:
             assert sign in text
 
     def test_draft_article_is_not_found(self, client):
@@ -131,7 +124,8 @@ class TestArticlePage:
             raise AssertionError("Markdown rendered during a request")
 
         monkeypatch.setattr("metsinfo.articles.rendering.render_markdown", fail)
-        monkeypatch.setattr("metsinfo.articles.models.render_markdown", fail)
+        monkeypatch.setattr("metsinfo.articles.models.content.render_markdown", fail)
+        monkeypatch.setattr("metsinfo.articles.models.pages.render_markdown", fail)
         assert client.get(ARTICLE_URL).status_code == 200
         assert client.get(f"{ARTICLE_URL}treatments/").status_code == 200
 
@@ -160,9 +154,9 @@ class TestSectionPage:
         assert 'rel="prev"' in last
         assert 'rel="next"' not in last
 
-    def test_urgent_help_on_the_symptoms_page_only(self, client):
-        assert "Get urgent help" in client.get(f"{ARTICLE_URL}symptoms/").text
-        assert "Get urgent help" not in client.get(f"{ARTICLE_URL}research/").text
+    def test_urgent_help_on_every_section_page(self, client):
+        for kind in ("symptoms", "research"):
+            assert "Get urgent help" in client.get(f"{ARTICLE_URL}{kind}/").text
 
     def test_query_count_is_fixed(self, client, django_assert_num_queries):
         with django_assert_num_queries(2):
@@ -252,7 +246,8 @@ def test_printed_pages_carry_a_qr_code_of_their_address_and_the_review_dates(cli
         scale=3, dark="#000", light="#fff", title="QR code: the address of this page", svgclass="qr", omitsize=True
     )
     assert expected in handout, "the QR code encodes this page's public address"
-    assert "Last reviewed " in handout and "Next review due " in handout
+    assert "Last updated " in handout and "not yet clinically reviewed" in handout
+    assert "Next review due " in handout
     assert "not medical advice" in handout
 
 

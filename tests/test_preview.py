@@ -14,6 +14,7 @@ def article_data(article: Article, section_changes: dict | None = None, **change
         "slug": article.slug,
         "title": article.title,
         "summary": article.summary,
+        "description": article.description,
         "status": article.status,
         "last_reviewed": article.last_reviewed or "",
         "next_review_due": article.next_review_due or "",
@@ -37,6 +38,7 @@ def article_data(article: Article, section_changes: dict | None = None, **change
             "kind": section.kind,
             "title": section.title,
             "key_points": section.key_points,
+            "plain": section.plain,
             "body": section.body,
         }
         fields.update((section_changes or {}).get(section.kind, {}))
@@ -101,6 +103,7 @@ def test_new_article_can_be_previewed_before_its_first_save(admin_client):
         "slug": "new-page",
         "title": "A new page",
         "summary": "Its lead about osteoclasts.",
+        "description": "A plain summary.",
         "status": "draft",
         "last_reviewed": "",
         "next_review_due": "",
@@ -113,6 +116,7 @@ def test_new_article_can_be_previewed_before_its_first_save(admin_client):
         "sections-0-kind": "symptoms",
         "sections-0-title": "Signs",
         "sections-0-key_points": "One.",
+        "sections-0-plain": "It hurts at night.",
         "sections-0-body": "Pain at night.",
     }
     response = admin_client.post("/admin/articles/article/add/preview/", data)

@@ -131,5 +131,6 @@ class TestStoredAndShown:
     def test_article_page_in_admin_shows_each_section_with_its_figures(self, admin_client):
         article = Article.objects.get(slug=ARTICLE_SLUG)
         html = admin_client.get(f"/admin/articles/article/{article.pk}/change/").text
-        assert html.count("SMOG reading age") == 7  # the lead and six sections
+        assert html.count("SMOG reading age") == 19  # the lead, and three layers in each of six sections
+        assert html.count("In plain words</h4>") == 6
         assert html.count("Add these to the glossary") >= 1

@@ -64,23 +64,18 @@ class TestHeadingIds:
         assert [line for line, _ in heading_level_problems(text)] == [3, 8]
 
 
-class TestFootnotesAndNotes:
-    def test_footnote_ids_carry_the_section_prefix(self):
-        html = render_markdown("Claim.[^nice]\n\n[^nice]: NICE CG75.", prefix="symptoms")
-        assert 'id="symptoms-ref-nice"' in html
-        assert 'href="#symptoms-note-nice"' in html
-        assert 'id="symptoms-note-nice"' in html
+class TestCitationsAndNotes:
+    def test_a_citation_links_to_its_numbered_reference(self):
+        html = render_markdown("Claim.[^nice]", prefix="symptoms", references={"bcn": 1, "nice": 2})
+        assert '<a href="#ref-nice">[<span class="visually-hidden">source </span>2]</a>' in html
 
-    def test_a_source_cited_twice_gets_two_distinct_reference_ids(self):
-        html = render_markdown("A.[^x] B.[^x]\n\n[^x]: Source.", prefix="research")
-        assert html.count('id="research-ref-x"') == 1
-        assert 'id="research2-ref-x"' in html
+    def test_a_source_cited_twice_gets_the_same_number(self):
+        html = render_markdown("A.[^x] B.[^x]", prefix="research", references={"x": 3})
+        assert html.count('href="#ref-x"') == 2 and html.count("</span>3]") == 2
 
-    def test_two_sections_never_share_footnote_ids(self):
-        first = render_markdown("A.[^1]\n\n[^1]: One.", prefix="mechanism")
-        second = render_markdown("B.[^1]\n\n[^1]: One.", prefix="symptoms")
-        assert 'id="mechanism-note-1"' in first
-        assert 'id="symptoms-note-1"' in second
+    def test_glossary_words_are_not_linked_inside_a_citation(self):
+        html = render("Osteoclasts.[^x]")
+        assert html.count("glossary-link") == 1
 
     def test_evidence_note_renders_as_a_labelled_block(self):
         html = render('!!! evidence "What the evidence says"\n    Bone drugs do not lengthen life.')

@@ -12,9 +12,10 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from metsinfo.articles import review as review_links
-from metsinfo.articles.admin_readability import jargon_report, readability_report, reading_age_cell
+from metsinfo.articles.admin_forms import ArticleForm, SectionForm, SupportPageForm
+from metsinfo.articles.admin_readability import jargon_report, layers_report, readability_report, reading_age_cell
 from metsinfo.articles.history import ReadableDiffHelper
-from metsinfo.articles.models import Article, GlossaryTerm, ReviewState, Section, rerender_all
+from metsinfo.articles.models import Article, GlossaryTerm, ReviewState, Section, SupportPage, rerender_all
 from metsinfo.articles.preview import PreviewMixin, preview_response, unsaved_sections
 from metsinfo.articles.rendering import Glossary
 
@@ -76,23 +77,41 @@ class ReadabilityMixin:
         return reading_age_cell(obj)
 
 
-class SectionInline(ReadabilityMixin, admin.StackedInline):
-    model = Section
-    extra = 0
-    fields = ["kind", "title", "key_points", "body", "readability", "jargon"]
-    readonly_fields = ["readability", "jargon"]
-    show_change_link = True  # each section's own page has its revision history
+class LayersMixin(ReadabilityMixin):
+    """A section's figures per layer, and the jargon check on its plain words and detail."""
+
     html_field = "body_html"
+
+    @admin.display(description="Readability of each layer")
+    def layers(self, obj: Section) -> str:
+        return layers_report(obj)
+
+    @admin.display(description="Words to explain")
+    def jargon(self, obj: Section) -> str:
+        return jargon_report(obj.plain_html + obj.body_html) if obj.pk else "Listed after the first save."
+
+    @admin.display(description="Plain words: reading age")
+    def plain_reading_age(self, obj: Section) -> str:
+        return reading_age_cell(obj.layer_readability("plain"))
+
+
+class SectionInline(LayersMixin, admin.StackedInline):
+    model = Section
+    form = SectionForm
+    extra = 0
+    fields = ["kind", "title", "key_points", "plain", "body", "layers", "jargon"]
+    readonly_fields = ["layers", "jargon"]
+    show_change_link = True  # each section's own page has its revision history
 
 
 @admin.register(Section)
-class SectionAdmin(ReadabilityMixin, PreviewMixin, HistoryMixin):
-    list_display = ["title", "article", "kind", "reading_age_mark", "long_sentence_count", "word_count", "updated"]
+class SectionAdmin(LayersMixin, PreviewMixin, HistoryMixin):
+    form = SectionForm
+    list_display = ["title", "article", "kind", "plain_reading_age", "reading_age_mark", "word_count", "updated"]
     list_filter = ["article", "kind"]
-    search_fields = ["title", "body", "key_points"]
-    fields = ["article", "kind", "title", "key_points", "body", "readability", "jargon"]
-    readonly_fields = ["readability", "jargon"]
-    html_field = "body_html"
+    search_fields = ["title", "body", "plain", "key_points"]
+    fields = ["article", "kind", "title", "key_points", "plain", "body", "layers", "jargon"]
+    readonly_fields = ["layers", "jargon"]
 
     def render_preview(self, request: HttpRequest, obj: Section, formsets, glossary: Glossary) -> HttpResponse:
         obj.render(glossary)
@@ -102,6 +121,7 @@ class SectionAdmin(ReadabilityMixin, PreviewMixin, HistoryMixin):
 
 @admin.register(Article)
 class ArticleAdmin(ReadabilityMixin, PreviewMixin, HistoryMixin):
+    form = ArticleForm
     list_display = ["title", "status", "last_reviewed", "next_review_due", "review", "reviewer", "reading_age_mark"]
     readonly_fields = ["readability"]
     html_field = "summary_html"
@@ -145,6 +165,11 @@ class ArticleAdmin(ReadabilityMixin, PreviewMixin, HistoryMixin):
         }
         return TemplateResponse(request, "admin/articles/review_link.html", context)
 
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        if "sources" in form.changed_data:
+            form.instance.rerender_sections()  # citation numbers follow the reference list
+
     def render_preview(self, request: HttpRequest, obj: Article, formsets, glossary: Glossary) -> HttpResponse:
         obj.render(glossary)
         sections = unsaved_sections(obj, formsets, glossary)
@@ -157,6 +182,21 @@ class ArticleAdmin(ReadabilityMixin, PreviewMixin, HistoryMixin):
             # Words as well as colour, so the mark does not rely on colour alone.
             return format_html('<strong class="review-{}">{}</strong>', state.value, state.label)
         return state.label
+
+
+@admin.register(SupportPage)
+class SupportPageAdmin(ReadabilityMixin, PreviewMixin, HistoryMixin):
+    form = SupportPageForm
+    list_display = ["title", "order", "status", "last_reviewed", "next_review_due", "reading_age_mark"]
+    list_filter = ["status"]
+    search_fields = ["title", "description", "body"]
+    prepopulated_fields = {"slug": ["title"]}
+    readonly_fields = ["readability", "jargon"]
+    html_field = "body_html"
+
+    def render_preview(self, request: HttpRequest, obj: SupportPage, formsets, glossary: Glossary) -> HttpResponse:
+        obj.render(glossary)
+        return preview_response(request, "articles/support_page.html", {"page": obj})
 
 
 @admin.register(GlossaryTerm)

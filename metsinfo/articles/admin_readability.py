@@ -10,9 +10,11 @@ from metsinfo.articles.models import GlossaryTerm, ReadabilityFields
 from metsinfo.articles.rendering import split_aliases
 
 
-def reading_age_cell(obj: ReadabilityFields) -> SafeString:
+def reading_age_cell(obj: ReadabilityFields | readability.Readability | None) -> SafeString:
     """Reading age with a worded mark, for change lists."""
-    figures = obj.readability
+    figures = obj if isinstance(obj, readability.Readability) or obj is None else obj.readability
+    if figures is None:
+        return format_html("{}", "not measured yet")
     if figures.reading_age is None:
         return format_html("{}", "too short to measure")
     if figures.meets_target:
@@ -26,7 +28,27 @@ def readability_report(obj: ReadabilityFields, html: str) -> SafeString:
     """The figures against their targets, for the edit page."""
     if not obj.pk:
         return format_html("{}", "Figures appear after the first save (or use Preview).")
-    figures = obj.readability
+    return figures_table(obj.readability)
+
+
+def layers_report(section) -> SafeString:
+    """Each layer's figures (key points, plain words, detail) against the NHS targets."""
+    if not section.pk:
+        return format_html("{}", "Figures appear after the first save (or use Preview).")
+    layers = [
+        ("Key points", section.layer_readability("key_points")),
+        ("In plain words", section.layer_readability("plain")),
+        ("In detail (the original article; measured for information)", section.readability),
+    ]
+    return format_html_join(
+        "",
+        "<h4>{}</h4>{}",
+        ((label, figures_table(figures) if figures else "not measured yet") for label, figures in layers),
+    )
+
+
+def figures_table(figures: readability.Readability) -> SafeString:
+    """One text's figures against their targets."""
     age = "too short to measure" if figures.reading_age is None else figures.reading_age
     age_mark = {True: "target met", False: "MISSED: simplify words and shorten sentences", None: "-"}[
         figures.meets_target

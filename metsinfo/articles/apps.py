@@ -10,12 +10,12 @@ class ArticlesConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from metsinfo.articles import pagecache
-        from metsinfo.articles.models import Article, GlossaryTerm, ReviewApproval, Section
+        from metsinfo.articles.models import Article, GlossaryTerm, ReviewApproval, Section, SupportPage
 
         def content_changed(sender, **kwargs) -> None:
             pagecache.invalidate()
 
-        for model in (Article, Section, GlossaryTerm, ReviewApproval):
+        for model in (Article, Section, GlossaryTerm, ReviewApproval, SupportPage):
             post_save.connect(
                 content_changed, sender=model, weak=False, dispatch_uid=f"pagecache-save-{model.__name__}"
             )

@@ -13,7 +13,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.cache import cache_control
 
-from metsinfo.articles.models import Article, Section
+from metsinfo.articles.models import Article, Section, SupportPage
 
 _JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
@@ -22,7 +22,7 @@ class PagesSitemap(Sitemap):
     changefreq = "monthly"
 
     def items(self) -> list[str]:
-        return ["articles:home", "articles:glossary"]
+        return ["articles:home", "articles:glossary", "articles:support"]
 
     def location(self, item: str) -> str:
         return reverse(item)
@@ -50,7 +50,23 @@ class SectionSitemap(Sitemap):
         return section.updated
 
 
-SITEMAPS = {"pages": PagesSitemap, "articles": ArticleSitemap, "sections": SectionSitemap}
+class SupportPageSitemap(Sitemap):
+    changefreq = "monthly"
+    priority = 0.8
+
+    def items(self):
+        return SupportPage.objects.published()
+
+    def lastmod(self, page: SupportPage):
+        return page.updated
+
+
+SITEMAPS = {
+    "pages": PagesSitemap,
+    "articles": ArticleSitemap,
+    "sections": SectionSitemap,
+    "support": SupportPageSitemap,
+}
 
 
 class ArticleUpdatesFeed(Feed):
@@ -107,9 +123,10 @@ def medical_web_page_json_ld(article: Article, url: str) -> SafeString:
     }
     if article.updated:  # an article previewed before its first save has no date yet
         data["dateModified"] = article.updated.date().isoformat()
-    if article.last_reviewed:
-        data["lastReviewed"] = article.last_reviewed.isoformat()
+    # "Reviewed" means clinically reviewed: without a reviewer the date is only when it was updated.
     if article.is_clinically_reviewed:
         data["reviewedBy"] = {"@type": "Person", "name": article.reviewer}
+        if article.last_reviewed:
+            data["lastReviewed"] = article.last_reviewed.isoformat()
     payload = json.dumps(data, ensure_ascii=False).translate(_JSON_ESCAPES)
     return mark_safe(f'<script type="application/ld+json">{payload}</script>')  # noqa: S308 (escaped above)

@@ -10,8 +10,8 @@ import os
 import tempfile
 from pathlib import Path
 
-from metsinfo.articles.loader import ARTICLE_FILE, GLOSSARY_FILE
-from metsinfo.articles.models import Article, GlossaryTerm, Section
+from metsinfo.articles.loader import ARTICLE_FILE, DETAILED_MARK, GLOSSARY_FILE, PAGES_FOLDER, PLAIN_MARK
+from metsinfo.articles.models import Article, GlossaryTerm, Section, SupportPage
 
 
 def _header(pairs: list[tuple[str, list[str]]]) -> str:
@@ -24,18 +24,23 @@ def _header(pairs: list[tuple[str, list[str]]]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _reviewed_pairs(page: Article | SupportPage) -> list[tuple[str, list[str]]]:
+    return [
+        ("Last-reviewed", [page.last_reviewed.isoformat() if page.last_reviewed else ""]),
+        ("Next-review-due", [page.next_review_due.isoformat() if page.next_review_due else ""]),
+        ("Reviewer", [page.reviewer]),
+        ("Description", [" ".join(page.description.split())]),
+        ("Sources", _lines(page.sources)),
+    ]
+
+
 def article_file(article: Article) -> str:
     """The text of ``<slug>/article.md``."""
-    header = _header(
-        [
-            ("Title", [article.title]),
-            ("Status", [article.status]),
-            ("Last-reviewed", [article.last_reviewed.isoformat() if article.last_reviewed else ""]),
-            ("Next-review-due", [article.next_review_due.isoformat() if article.next_review_due else ""]),
-            ("Reviewer", [article.reviewer]),
-            ("Sources", article.source_list),
-        ]
-    )
+    header = _header([("Title", [article.title]), ("Status", [article.status]), *_reviewed_pairs(article)])
     return f"{header}\n{article.summary.strip()}\n"
 
 
@@ -44,7 +49,13 @@ def section_file(section: Section) -> str:
     pairs = [("Kind", [section.kind]), ("Title", [section.title])]
     if section.key_point_list:
         pairs.append(("Key-points", section.key_point_list))
-    return f"{_header(pairs)}\n{section.body.strip()}\n"
+    return f"{_header(pairs)}\n{PLAIN_MARK}\n{section.plain.strip()}\n\n{DETAILED_MARK}\n{section.body.strip()}\n"
+
+
+def page_file(page: SupportPage) -> str:
+    """The text of ``pages/<slug>.md``."""
+    pairs = [("Title", [page.title]), ("Status", [page.status]), ("Order", [str(page.order)]), *_reviewed_pairs(page)]
+    return f"{_header(pairs)}\n{page.body.strip()}\n"
 
 
 def glossary_file(terms: list[GlossaryTerm]) -> str:
@@ -68,7 +79,7 @@ def _write(path: Path, text: str) -> bool:
 
 
 def export_content(root: Path) -> list[Path]:
-    """Write every article, section and the glossary under ``root``; return the files that changed."""
+    """Write every article, section, support page and the glossary under ``root``; return what changed."""
     changed = []
     for article in Article.objects.prefetch_related("sections"):
         folder = root / article.slug
@@ -78,6 +89,10 @@ def export_content(root: Path) -> list[Path]:
             path = folder / f"{section.kind}.md"
             if _write(path, section_file(section)):
                 changed.append(path)
+    for page in SupportPage.objects.all():
+        path = root / PAGES_FOLDER / f"{page.slug}.md"
+        if _write(path, page_file(page)):
+            changed.append(path)
     terms = list(GlossaryTerm.objects.all())
     if terms and _write(root / GLOSSARY_FILE, glossary_file(terms)):
         changed.append(root / GLOSSARY_FILE)

@@ -5,69 +5,55 @@ problem (file, line, what to fix) before anything is touched; :func:`plan_change
 files with the database; :func:`apply_changes` writes the plan in one transaction. So a bad file
 changes nothing, a second run finds nothing to do, and ``--dry-run`` shows the plan.
 
-Layout::
+Layout (``content/README.md`` gives the format)::
 
     content/glossary.md                  ## Term / Aliases: ... / definition
-    content/<article-slug>/article.md    metadata + lead paragraph
-    content/<article-slug>/<any>.md      one file per section (metadata Kind: says which)
+    content/<article-slug>/article.md    metadata (with the numbered Sources) + lead paragraph
+    content/<article-slug>/<any>.md      one file per section: Kind:, key points, ::: plain, ::: detailed
+    content/pages/<page-slug>.md         one support page each
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
-import markdown
 from django.db import transaction
-from django.utils.text import slugify
 
-from metsinfo.articles.models import Article, GlossaryTerm, Section, SectionKind, fingerprint
+from metsinfo.articles.contentfiles import (
+    SLUG_RE,
+    ContentError,
+    ParsedFile,
+    Problem,
+    check_keys,
+    citations_checked,
+    display_path,
+    key_point_lines,
+    parse_markdown_file,
+    required,
+    reviewed_fields,
+)
+from metsinfo.articles.glossaryfile import TermSource, read_glossary
+from metsinfo.articles.models import Article, GlossaryTerm, Section, SectionKind, SupportPage, fingerprint
+from metsinfo.articles.references import numbers_of
 from metsinfo.articles.rendering import Glossary, heading_level_problems, split_aliases
 from metsinfo.articles.signals import content_loaded
 
+__all__ = ["SLUG_RE", "ContentError", "Problem", "load_content", "read_content"]
+
 ARTICLE_FILE = "article.md"
 GLOSSARY_FILE = "glossary.md"
+PAGES_FOLDER = "pages"
 #: Files in an article folder that are not sections (reader comments are the comments app's).
 NOT_SECTIONS = frozenset({ARTICLE_FILE, "comments.md"})
 
-ARTICLE_KEYS = {"title", "status", "last-reviewed", "next-review-due", "reviewer", "sources"}
+REVIEWED_KEYS = {"title", "status", "last-reviewed", "next-review-due", "reviewer", "description", "sources"}
+ARTICLE_KEYS = REVIEWED_KEYS
+PAGE_KEYS = REVIEWED_KEYS | {"order"}
 SECTION_KEYS = {"kind", "title", "key-points"}
-SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_META_KEY_RE = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)$")
-_META_CONTINUATION_RE = re.compile(r"^[ ]{4,}(?P<value>.*)$")
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with a content file, precise enough to fix without guessing."""
-
-    path: Path
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else f"{self.path}"
-        return f"{where}: {self.message}"
-
-
-class ContentError(Exception):
-    """The content files cannot be loaded; ``problems`` lists every reason."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(str(problem) for problem in problems))
-
-
-@dataclass
-class ParsedFile:
-    path: Path
-    meta: dict[str, list[str]]
-    meta_lines: dict[str, int]
-    body: str
-    body_first_line: int
+PLAIN_MARK, DETAILED_MARK = "::: plain", "::: detailed"
+_ANY_HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)")
 
 
 @dataclass
@@ -86,132 +72,26 @@ class ArticleSource:
 
 
 @dataclass
-class TermSource:
+class PageSource:
     path: Path
-    line: int
     slug: str
-    fields: dict[str, str]
+    fields: dict[str, object]
 
 
 @dataclass
 class ContentSources:
     articles: list[ArticleSource]
     terms: list[TermSource]
+    pages: list[PageSource] = field(default_factory=list)
 
 
-def _display_path(path: Path, root: Path) -> Path:
-    try:
-        return path.relative_to(root.parent)
-    except ValueError:
-        return path
-
-
-# Control characters other than tab and line breaks: invisible, and NUL cannot even be stored
-# in PostgreSQL. Usually the sign of a file saved by the wrong program.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def _read_text(path: Path, shown: Path, problems: list[Problem]) -> str | None:
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        problems.append(Problem(shown, line, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8"))
-        return None
-    if control := _CONTROL.search(text):
-        line = text[: control.start()].count("\n") + 1
-        problems.append(Problem(shown, line, f"control character U+{ord(control.group()):04X} in the text; remove it"))
-        return None
-    return text
-
-
-def parse_markdown_file(path: Path, shown: Path, problems: list[Problem]) -> ParsedFile | None:
-    """Split a file into its metadata header (Python-Markdown ``meta``) and Markdown body."""
-    text = _read_text(path, shown, problems)
-    if text is None:
-        return None
-    lines = text.splitlines()
-    header_length = next((index for index, line in enumerate(lines) if not line.strip()), len(lines))
-    header = lines[:header_length]
-    meta_lines: dict[str, int] = {}
-    current_key = None
-    for number, line in enumerate(header, start=1):
-        key_match = _META_KEY_RE.match(line)
-        if key_match and not _META_CONTINUATION_RE.match(line):
-            current_key = key_match.group("key").lower()
-            if current_key in meta_lines:
-                problems.append(
-                    Problem(
-                        shown,
-                        number,
-                        f"'{key_match.group('key')}' is given twice (first on line {meta_lines[current_key]})",
-                    )
-                )
-            meta_lines.setdefault(current_key, number)
-        elif current_key and _META_CONTINUATION_RE.match(line):
-            continue
-        else:
-            problems.append(
-                Problem(
-                    shown,
-                    number,
-                    "expected 'Key: value' metadata (continuation lines indented by 4 spaces), "
-                    "then a blank line before the text",
-                )
-            )
-            return None
-    md = markdown.Markdown(extensions=["meta"])
-    md.convert("\n".join(header))
-    meta = {key: [value.strip() for value in values] for key, values in md.Meta.items()}  # type: ignore[attr-defined]
-    body_first_line = header_length + 2
-    body = "\n".join(lines[header_length + 1 :])
-    return ParsedFile(shown, meta, meta_lines, body, body_first_line)
-
-
-def _single(parsed: ParsedFile, key: str) -> str:
-    return " ".join(value for value in parsed.meta.get(key, []) if value).strip()
-
-
-def _check_keys(parsed: ParsedFile, allowed: set[str], problems: list[Problem]) -> None:
-    for key, line in parsed.meta_lines.items():
-        if key not in allowed:
-            problems.append(
-                Problem(parsed.path, line, f"unknown metadata key '{key}'; allowed: {', '.join(sorted(allowed))}")
-            )
-
-
-def _required(parsed: ParsedFile, key: str, problems: list[Problem]) -> str:
-    value = _single(parsed, key)
-    if not value:
-        line = parsed.meta_lines.get(key, 1)
-        label = key.capitalize()
-        problems.append(Problem(parsed.path, line, f"missing {key}: add a '{label}: ...' line to the header"))
-    return value
-
-
-def _date(parsed: ParsedFile, key: str, problems: list[Problem]) -> date | None:
-    value = _single(parsed, key)
-    if not value:
-        return None
-    line = parsed.meta_lines[key]
-    if not _DATE_RE.match(value):
-        problems.append(Problem(parsed.path, line, f"bad date '{value}' for {key}: write it as YYYY-MM-DD"))
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        problems.append(Problem(parsed.path, line, f"bad date '{value}' for {key}: {exc}"))
-        return None
-
-
-def _body_problems(parsed: ParsedFile, problems: list[Problem]) -> None:
-    for line, message in heading_level_problems(parsed.body):
+def _body_problems(parsed: ParsedFile, problems: list[Problem], lowest_heading: int = 3) -> None:
+    for line, message in heading_level_problems(parsed.body, lowest_heading):
         problems.append(Problem(parsed.path, parsed.body_first_line + line - 1, message))
 
 
 def _read_article(folder: Path, root: Path, problems: list[Problem]) -> ArticleSource | None:
-    shown_folder = _display_path(folder, root)
+    shown_folder = display_path(folder, root)
     if not SLUG_RE.match(folder.name):
         problems.append(
             Problem(shown_folder, 0, "folder name is not a valid slug: use lower-case letters, digits and hyphens")
@@ -221,48 +101,24 @@ def _read_article(folder: Path, root: Path, problems: list[Problem]) -> ArticleS
     if not article_path.is_file():
         problems.append(Problem(shown_folder, 0, f"missing {ARTICLE_FILE} (title, status, review dates, lead)"))
         return None
-    parsed = parse_markdown_file(article_path, _display_path(article_path, root), problems)
+    parsed = parse_markdown_file(article_path, display_path(article_path, root), problems)
     if parsed is None:
         return None
-    _check_keys(parsed, ARTICLE_KEYS, problems)
-    title = _required(parsed, "title", problems)
-    status = _single(parsed, "status") or Article.Status.DRAFT
-    if status not in Article.Status.values:
-        problems.append(
-            Problem(parsed.path, parsed.meta_lines["status"], f"unknown status '{status}': use draft or published")
-        )
-    last_reviewed = _date(parsed, "last-reviewed", problems)
-    next_review_due = _date(parsed, "next-review-due", problems)
-    if last_reviewed and next_review_due and next_review_due <= last_reviewed:
-        problems.append(
-            Problem(
-                parsed.path,
-                parsed.meta_lines["next-review-due"],
-                "Next-review-due must be after Last-reviewed",
-            )
-        )
+    check_keys(parsed, ARTICLE_KEYS, problems)
+    title = required(parsed, "title", problems)
+    reviewed = reviewed_fields(parsed, problems)
+    known = set(numbers_of(str(reviewed["sources"])))
     summary = parsed.body.strip()
     if not summary:
         problems.append(Problem(parsed.path, parsed.body_first_line, "missing lead paragraph after the header"))
     _body_problems(parsed, problems)
-    article = ArticleSource(
-        path=parsed.path,
-        slug=folder.name,
-        fields={
-            "title": title,
-            "summary": summary,
-            "status": status,
-            "last_reviewed": last_reviewed,
-            "next_review_due": next_review_due,
-            "reviewer": _single(parsed, "reviewer"),
-            "sources": "\n".join(value for value in parsed.meta.get("sources", []) if value),
-        },
-    )
+    citations_checked(parsed, parsed.body, parsed.body_first_line, known, problems)
+    article = ArticleSource(path=parsed.path, slug=folder.name, fields={"title": title, "summary": summary, **reviewed})
     first_file_of_kind: dict[str, ParsedFile] = {}
     for path in sorted(folder.glob("*.md")):
         if path.name in NOT_SECTIONS:
             continue
-        section = _read_section(path, root, problems)
+        section = _read_section(path, root, known, problems)
         if section is None:
             continue
         section_file, source = section
@@ -282,13 +138,52 @@ def _read_article(folder: Path, root: Path, problems: list[Problem]) -> ArticleS
     return article
 
 
-def _read_section(path: Path, root: Path, problems: list[Problem]) -> tuple[ParsedFile, SectionSource] | None:
+def _split_layers(parsed: ParsedFile, problems: list[Problem]) -> tuple[str, int, str, int] | None:
+    """Split a section body at its ``::: plain`` and ``::: detailed`` lines.
+
+    Return the plain text, its first file line, the detailed text and its first file line.
+    """
+    lines = parsed.body.splitlines()
+    marks = {line.strip(): index for index, line in reversed(list(enumerate(lines))) if line.strip().startswith(":::")}
+    unknown = [mark for mark in marks if mark not in (PLAIN_MARK, DETAILED_MARK)]
+    for mark in unknown:
+        problems.append(
+            Problem(
+                parsed.path,
+                parsed.body_first_line + marks[mark],
+                f"unknown part '{mark}': use '{PLAIN_MARK}' or '{DETAILED_MARK}'",
+            )
+        )
+    if PLAIN_MARK not in marks or DETAILED_MARK not in marks:
+        problems.append(
+            Problem(
+                parsed.path,
+                parsed.body_first_line,
+                f"a section has two parts: a '{PLAIN_MARK}' line, the section in plain words, "
+                f"then a '{DETAILED_MARK}' line and the detailed text",
+            )
+        )
+        return None
+    plain_at, detailed_at = marks[PLAIN_MARK], marks[DETAILED_MARK]
+    if detailed_at < plain_at:
+        problems.append(Problem(parsed.path, parsed.body_first_line + detailed_at, f"'{PLAIN_MARK}' comes first"))
+        return None
+    if any(line.strip() for line in lines[:plain_at]):
+        problems.append(Problem(parsed.path, parsed.body_first_line, f"text before '{PLAIN_MARK}'"))
+    plain = "\n".join(lines[plain_at + 1 : detailed_at])
+    detailed = "\n".join(lines[detailed_at + 1 :])
+    return plain, parsed.body_first_line + plain_at + 1, detailed, parsed.body_first_line + detailed_at + 1
+
+
+def _read_section(
+    path: Path, root: Path, known: set[str], problems: list[Problem]
+) -> tuple[ParsedFile, SectionSource] | None:
     before = len(problems)
-    parsed = parse_markdown_file(path, _display_path(path, root), problems)
+    parsed = parse_markdown_file(path, display_path(path, root), problems)
     if parsed is None:
         return None
-    _check_keys(parsed, SECTION_KEYS, problems)
-    kind = _required(parsed, "kind", problems)
+    check_keys(parsed, SECTION_KEYS, problems)
+    kind = required(parsed, "kind", problems)
     if kind and kind not in SectionKind.values:
         problems.append(
             Problem(
@@ -297,77 +192,56 @@ def _read_section(path: Path, root: Path, problems: list[Problem]) -> tuple[Pars
                 f"unknown section kind '{kind}'; use one of: {', '.join(SectionKind.values)}",
             )
         )
-    title = _required(parsed, "title", problems)
-    body = parsed.body.strip()
-    if not body:
-        problems.append(Problem(parsed.path, parsed.body_first_line, "the section has no text after the header"))
-    _body_problems(parsed, problems)
+    title = required(parsed, "title", problems)
+    key_points, key_points_line = key_point_lines(parsed)
+    citations_checked(parsed, key_points, key_points_line, known, problems)
+    layers = _split_layers(parsed, problems)
+    if layers is None:
+        return None
+    plain, plain_line, body, body_line = layers
+    if not plain.strip():
+        problems.append(Problem(parsed.path, plain_line - 1, "the plain words part is empty"))
+    if not body.strip():
+        problems.append(Problem(parsed.path, body_line - 1, "the detailed part is empty"))
+    for number, line in enumerate(plain.splitlines()):
+        if _ANY_HEADING.match(line):
+            problems.append(
+                Problem(parsed.path, plain_line + number, "no headings in the plain words: use short paragraphs")
+            )
+    for line, message in heading_level_problems(body):
+        problems.append(Problem(parsed.path, body_line + line - 1, message))
+    citations_checked(parsed, plain, plain_line, known, problems)
+    citations_checked(parsed, body, body_line, known, problems)
     if len(problems) > before:
         return None
-    key_points = "\n".join(value for value in parsed.meta.get("key-points", []) if value)
-    return parsed, SectionSource(parsed.path, kind, {"title": title, "body": body, "key_points": key_points})
+    fields = {"title": title, "plain": plain.strip(), "body": body.strip(), "key_points": key_points}
+    return parsed, SectionSource(parsed.path, kind, fields)
 
 
-def _read_glossary(path: Path, root: Path, problems: list[Problem]) -> list[TermSource]:
-    shown = _display_path(path, root)
-    text = _read_text(path, shown, problems)
-    if text is None:
-        return []
-    terms: list[TermSource] = []
-    current: dict | None = None
-
-    def finish() -> None:
-        if current is None:
-            return
-        definition = "\n".join(current["definition"]).strip()
-        if not definition:
-            problems.append(Problem(shown, current["line"], f"'{current['term']}' has no definition"))
-            return
-        terms.append(
-            TermSource(
-                shown,
-                current["line"],
-                current["slug"],
-                {"term": current["term"], "definition": definition, "aliases": ", ".join(current["aliases"])},
-            )
+def _read_page(path: Path, root: Path, problems: list[Problem]) -> PageSource | None:
+    shown = display_path(path, root)
+    if not SLUG_RE.match(path.stem):
+        problems.append(Problem(shown, 0, "file name is not a valid slug: use lower-case letters, digits and hyphens"))
+        return None
+    parsed = parse_markdown_file(path, shown, problems)
+    if parsed is None:
+        return None
+    check_keys(parsed, PAGE_KEYS, problems)
+    title = required(parsed, "title", problems)
+    reviewed = reviewed_fields(parsed, problems)
+    order_text = " ".join(parsed.meta.get("order", [])).strip() or "1"
+    if not order_text.isdigit() or not 1 <= int(order_text) <= 999:
+        problems.append(
+            Problem(shown, parsed.meta_lines.get("order", 1), f"Order must be a number from 1, not '{order_text}'")
         )
-
-    for number, line in enumerate(text.splitlines(), start=1):
-        if line.startswith("## "):
-            finish()
-            term = line[3:].strip()
-            current = {"term": term, "slug": slugify(term), "line": number, "aliases": [], "definition": []}
-            if not current["slug"]:
-                problems.append(Problem(shown, number, f"term '{term}' has no letters or digits for its anchor"))
-        elif current is None:
-            if line.strip() and not line.startswith("# "):
-                problems.append(Problem(shown, number, "text before the first '## Term' heading"))
-        elif line.lower().startswith("aliases:") and not current["definition"]:
-            current["aliases"] = split_aliases(line.split(":", 1)[1])
-        elif line.startswith("#"):
-            problems.append(Problem(shown, number, "glossary headings must be '## Term'"))
-        else:
-            current["definition"].append(line)
-    finish()
-
-    seen: dict[str, TermSource] = {}
-    for term in terms:
-        names = [term.fields["term"], *split_aliases(term.fields["aliases"])]
-        for name in names:
-            key = name.lower()
-            if key in seen and seen[key] is not term:
-                problems.append(
-                    Problem(shown, term.line, f"'{name}' is already used by the term on line {seen[key].line}")
-                )
-            seen.setdefault(key, term)
-    slugs: dict[str, int] = {}
-    for term in terms:
-        if term.slug in slugs:
-            problems.append(
-                Problem(shown, term.line, f"anchor '{term.slug}' repeats the term on line {slugs[term.slug]}")
-            )
-        slugs.setdefault(term.slug, term.line)
-    return terms
+        order_text = "1"
+    body = parsed.body.strip()
+    if not body:
+        problems.append(Problem(shown, parsed.body_first_line, "the page has no text after the header"))
+    _body_problems(parsed, problems, lowest_heading=2)
+    citations_checked(parsed, parsed.body, parsed.body_first_line, set(numbers_of(str(reviewed["sources"]))), problems)
+    fields = {"title": title, "body": body, "order": int(order_text), **reviewed}
+    return PageSource(shown, path.stem, fields)
 
 
 def read_content(root: Path) -> ContentSources:
@@ -376,15 +250,21 @@ def read_content(root: Path) -> ContentSources:
     if not root.is_dir():
         raise ContentError([Problem(root, 0, "content folder not found")])
     glossary_path = root / GLOSSARY_FILE
-    terms = _read_glossary(glossary_path, root, problems) if glossary_path.is_file() else []
+    terms = read_glossary(glossary_path, root, problems) if glossary_path.is_file() else []
     articles = []
-    for folder in sorted(path for path in root.iterdir() if path.is_dir() and not path.name.startswith(".")):
+    folders = (path for path in root.iterdir() if path.is_dir() and not path.name.startswith("."))
+    for folder in sorted(folder for folder in folders if folder.name != PAGES_FOLDER):
         article = _read_article(folder, root, problems)
         if article is not None:
             articles.append(article)
+    pages = [
+        page
+        for path in sorted((root / PAGES_FOLDER).glob("*.md"))
+        if (page := _read_page(path, root, problems)) is not None
+    ]
     if problems:
         raise ContentError(problems)
-    return ContentSources(articles=articles, terms=terms)
+    return ContentSources(articles=articles, terms=terms, pages=pages)
 
 
 # --- Comparing with the database ------------------------------------------------------------
@@ -396,7 +276,7 @@ class Change:
 
     action: str  # "create", "update", "re-render"
     label: str
-    instance: Article | Section | GlossaryTerm
+    instance: Article | Section | GlossaryTerm | SupportPage
     fields: dict[str, object]
 
     def __str__(self) -> str:
@@ -469,17 +349,27 @@ def plan_changes(sources: ContentSources, *, force: bool = False) -> Plan:
         for section_source in source.sections:
             label = f"section {source.slug}/{section_source.kind}"
             section = sections.pop(section_source.kind, None) or Section(article=article, kind=section_source.kind)
-            if _compare(section, label, section_source.fields, plan, force) and section.render(glossary):
+            # Numbered from the file's reference list, which may have changed while the text did not.
+            numbers = numbers_of(str(source.fields["sources"]))
+            if _compare(section, label, section_source.fields, plan, force) and section.render(glossary, numbers):
                 plan.changes.append(Change("re-render", label, section, {}))
         plan.only_in_database += [f"section {source.slug}/{kind}" for kind in sections]
     plan.only_in_database += [f"article {slug}" for slug in existing_articles]
+
+    existing_pages = {page.slug: page for page in SupportPage.objects.all()}
+    for source in sources.pages:
+        page = existing_pages.pop(source.slug, None) or SupportPage(slug=source.slug)
+        label = f"support page {source.slug}"
+        if _compare(page, label, source.fields, plan, force) and page.render(glossary):
+            plan.changes.append(Change("re-render", label, page, {}))
+    plan.only_in_database += [f"support page {slug}" for slug in existing_pages]
     return plan
 
 
 @transaction.atomic
 def apply_changes(plan: Plan) -> None:
     """Write every change in one transaction, glossary first so sections link to new terms."""
-    order = {GlossaryTerm: 0, Article: 1, Section: 2}
+    order = {GlossaryTerm: 0, Article: 1, Section: 2, SupportPage: 3}
     for change in sorted(plan.changes, key=lambda change: order[type(change.instance)]):
         instance = change.instance
         for name, value in change.fields.items():

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import cache
 from html import unescape
 
@@ -29,9 +29,16 @@ GRADE_TO_AGE = 5
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?;])\s+")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'\u2019-]*")
 _FOOTNOTES = re.compile(r'<div class="footnote">.*?</div>', re.S)
-_NOTE_REFS = re.compile(r'<sup id="[^"]*"><a [^>]*class="footnote-ref"[^>]*>.*?</a></sup>', re.S)
+_NOTE_REFS = re.compile(
+    r'<sup id="[^"]*"><a [^>]*class="footnote-ref"[^>]*>.*?</a></sup>|<sup class="cite">.*?</sup>', re.S
+)
+#: A medical term in brackets after its plain word: "bone-strengthening drugs (bisphosphonates)".
+#: Up to four words, so a bracketed sentence still counts.
+_BRACKETED_TERM = re.compile(r"\s*\(\s*(?:[^()\s]+\s*){1,4}\)")
 _BLOCK_END = re.compile(r"</(?:p|li|h[1-6]|dt|dd|td|th|div)>")
 _TAG = re.compile(r"<[^>]+>")
+_DOUBLE_STOP = re.compile(r"([.!?])\s*\.(?=\s|$)")
+_SPACED_STOP = re.compile(r"\s+\.(?=\s|$)")
 
 
 @dataclass(frozen=True)
@@ -48,6 +55,16 @@ class Readability:
     def meets_target(self) -> bool | None:
         """None when the text is too short to measure."""
         return None if self.reading_age is None else self.reading_age <= TARGET_READING_AGE
+
+
+def as_dict(figures: Readability) -> dict[str, float | int | None]:
+    """Figures as stored in a JSON field."""
+    return asdict(figures)
+
+
+def from_dict(stored: dict) -> Readability:
+    """Figures back from :func:`as_dict`."""
+    return Readability(**{name: stored.get(name) for name in Readability.__dataclass_fields__})
 
 
 class _SyllableTable(dict):
@@ -96,7 +113,24 @@ def _textstat():
 def html_to_text(html: str) -> str:
     """Reader-visible text of rendered content, without footnotes or note markers."""
     html = _NOTE_REFS.sub("", _FOOTNOTES.sub("", html))
-    return " ".join(unescape(_TAG.sub(" ", _BLOCK_END.sub(".\n", html))).split()).replace(" .", "")
+    text = " ".join(unescape(_TAG.sub(" ", _BLOCK_END.sub(".\n", html))).split())
+    # Each block ends a sentence: drop the added full stop where the text already ends one, and
+    # join it to the text where an inline tag ("999</a>") left a space before it.
+    return _SPACED_STOP.sub(".", _DOUBLE_STOP.sub(r"\1", text))
+
+
+def without_bracketed_terms(text: str) -> str:
+    """``text`` without the medical terms given in brackets after their plain words.
+
+    The NHS measures plain text this way: the reader needs only the plain word, and the term is
+    there so they recognise it when a doctor uses it.
+    """
+    return _BRACKETED_TERM.sub("", text)
+
+
+def measure_plain(text: str) -> Readability:
+    """Figures for a plain-words text, measured the NHS way (bracketed terms left out)."""
+    return measure(without_bracketed_terms(text))
 
 
 def sentences(text: str) -> list[str]:
@@ -104,20 +138,25 @@ def sentences(text: str) -> list[str]:
     return [sentence for sentence in _SENTENCE_SPLIT.split(text) if _WORD.search(sentence)]
 
 
+def long_sentences(text: str) -> list[str]:
+    """The sentences of ``text`` over the NHS limit of 20 words."""
+    return [sentence for sentence in sentences(text) if len(_WORD.findall(sentence)) > LONG_SENTENCE_WORDS]
+
+
 def measure(text: str) -> Readability:
     """Compute the stored figures for plain ``text``."""
     ts = _textstat()
     words = ts.lexicon_count(text)
-    long_sentences = sum(1 for s in sentences(text) if len(_WORD.findall(s)) > LONG_SENTENCE_WORDS)
+    long_count = len(long_sentences(text))
     seconds = math.ceil(words * 60 / 200)  # 200 words a minute: a steady adult reading pace
     if ts.sentence_count(text) < 3 or words < 30:
         # SMOG is defined on samples of several sentences; a shorter text has no honest figure.
-        return Readability(None, None, words, long_sentences, seconds)
+        return Readability(None, None, words, long_count, seconds)
     return Readability(
         reading_age=round(ts.smog_index(text) + GRADE_TO_AGE, 1),
         grade=round(ts.flesch_kincaid_grade(text), 1),
         words=words,
-        long_sentences=long_sentences,
+        long_sentences=long_count,
         reading_seconds=seconds,
     )
 

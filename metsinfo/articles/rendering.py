@@ -1,9 +1,10 @@
 """Markdown to safe HTML, once, at save time.
 
 Editors write Markdown; readers get the stored result. The pipeline is Python-Markdown (stable
-heading ids, footnotes for sources, tables, attribute lists, "what the evidence says" notes as
-admonitions), then glossary links on the first use of each term, then bleach with an explicit
-allow-list, so even an editor's raw HTML cannot put a script on the page.
+heading ids, ``[^key]`` citations numbered from the page's reference list, tables, attribute
+lists, "what the evidence says" notes as admonitions), then glossary links on the first use of
+each term, then bleach with an explicit allow-list, so even an editor's raw HTML cannot put a
+script on the page.
 """
 
 from __future__ import annotations
@@ -17,12 +18,14 @@ import bleach
 import markdown
 from django.urls import reverse
 from markdown.extensions import Extension
-from markdown.extensions.footnotes import FootnoteExtension
+from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
+
+from metsinfo.articles.references import CITATION
 
 ALLOWED_TAGS = frozenset(
     {
-        "a", "abbr", "blockquote", "br", "code", "dd", "div", "dl", "dt", "em", "h3", "h4", "h5",
+        "a", "abbr", "blockquote", "br", "code", "dd", "div", "dl", "dt", "em", "h2", "h3", "h4", "h5",
         "h6", "hr", "li", "ol", "p", "pre", "span", "strong", "sup", "sub", "table", "tbody", "td",
         "tfoot", "th", "thead", "tr", "ul",
     }
@@ -36,11 +39,11 @@ ALLOWED_ATTRIBUTES = {
     "td": [*_COMMON_ATTRIBUTES, "align", "colspan", "rowspan"],
     "th": [*_COMMON_ATTRIBUTES, "align", "colspan", "rowspan", "scope"],
 }
-ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
+ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto", "tel"})
 
 # Elements whose text must never gain a glossary link.
 _NO_GLOSSARY_LINKS = frozenset({"a", "code", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "abbr"})
-_NO_GLOSSARY_CLASSES = frozenset({"footnote", "admonition-title"})
+_NO_GLOSSARY_CLASSES = frozenset({"cite", "admonition-title", "visually-hidden"})
 
 _HEADING_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]|$)")
 _SETEXT_UNDERLINE = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
@@ -175,34 +178,64 @@ class _GlossaryExtension(Extension):
         md.treeprocessors.register(_GlossaryLinker(md, self.glossary), "glossary", 12)
 
 
-class _PrefixedFootnoteExtension(FootnoteExtension):
-    """Footnote ids carry a prefix, so six sections on one page never share an id."""
+class _CitationProcessor(InlineProcessor):
+    """``[^key]`` becomes the source's number, linked to its entry in the reference list."""
 
-    def __init__(self, prefix: str) -> None:
-        # A "-" separator keeps ids readable and lets Markdown number repeated references.
-        super().__init__(BACKLINK_TITLE="Back to the text of note %d", SEPARATOR="-")
-        self.prefix = prefix
+    def __init__(self, numbers: dict[str, int]) -> None:
+        super().__init__(CITATION.pattern)
+        self.numbers = numbers
 
-    def makeFootnoteId(self, id: str) -> str:  # noqa: N802, A002 (Markdown's API)
-        return f"{self.prefix}-note-{id}"
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[Element | None, int, int]:  # noqa: N802
+        number = self.numbers.get(m.group(1))
+        if number is None:  # unknown keys are refused before saving; never invent a number
+            return None, m.start(0), m.end(0)
+        sup = Element("sup", {"class": "cite"})
+        link = Element("a", {"href": f"#ref-{m.group(1)}"})
+        link.text = "["
+        hidden = Element("span", {"class": "visually-hidden"})
+        hidden.text = "source "
+        hidden.tail = f"{number}]"
+        link.append(hidden)
+        sup.append(link)
+        return sup, m.start(0), m.end(0)
 
-    def makeFootnoteRefId(self, id: str, found: bool = False) -> str:  # noqa: N802, A002
-        return self.unique_ref(f"{self.prefix}-ref-{id}", found)
+
+class _CitationExtension(Extension):
+    def __init__(self, numbers: dict[str, int]) -> None:
+        super().__init__()
+        self.numbers = numbers
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API)
+        # Before links (160), so "[^key]" is never read as a link reference.
+        md.inlinePatterns.register(_CitationProcessor(self.numbers), "citation", 175)
 
 
-def render_markdown(text: str, *, prefix: str, glossary: Glossary | None = None) -> str:
-    """Render editor Markdown to sanitised HTML; ``prefix`` namespaces footnote ids."""
+def render_markdown(
+    text: str, *, prefix: str, glossary: Glossary | None = None, references: dict[str, int] | None = None
+) -> str:
+    """Render editor Markdown to sanitised HTML; ``references`` numbers the ``[^key]`` citations.
+
+    ``prefix`` names the part being rendered (kept for callers; ids come from the headings).
+    """
     extensions: list[Extension | str] = [
         "admonition",
         "attr_list",
         "tables",
         "sane_lists",
         "toc",
-        _PrefixedFootnoteExtension(prefix),
+        _CitationExtension(references or {}),
     ]
     if glossary is not None:
         extensions.append(_GlossaryExtension(glossary))
     return sanitise(markdown.Markdown(extensions=extensions).convert(text))
+
+
+def strip_citations(html: str) -> str:
+    """Rendered HTML without its citation numbers (for excerpts and measuring)."""
+    return _CITE_HTML.sub("", html)
+
+
+_CITE_HTML = re.compile(r'<sup class="cite">.*?</sup>', re.S)
 
 
 def sanitise(html: str) -> str:
@@ -217,8 +250,8 @@ def sanitise(html: str) -> str:
     )
 
 
-def heading_level_problems(text: str) -> list[tuple[int, str]]:
-    """Return ``(line, message)`` for headings above level 3 in a section body."""
+def heading_level_problems(text: str, lowest: int = LOWEST_BODY_HEADING) -> list[tuple[int, str]]:
+    """Return ``(line, message)`` for headings above level ``lowest`` (3 in a section body)."""
     problems = []
     in_fence = False
     previous_line_has_text = False
@@ -234,11 +267,12 @@ def heading_level_problems(text: str) -> list[tuple[int, str]]:
         setext = _SETEXT_UNDERLINE.match(line)
         if setext and previous_line_has_text:
             level = 1 if setext.group(1).startswith("=") else 2
-        if level and level < LOWEST_BODY_HEADING:
+        if level and level < lowest:
             problems.append(
                 (
                     number,
-                    f"heading level {level} is reserved for the page and section titles; start sub-headings with '###'",
+                    f"heading level {level} is reserved for the page and section titles; "
+                    f"start sub-headings with '{'#' * lowest}'",
                 )
             )
         previous_line_has_text = bool(line.strip()) and not atx

@@ -30,11 +30,12 @@ class ReviewRequest:
 
 
 def text_version(article: Article) -> str:
-    """Fingerprint of everything a reviewer signs off: the lead, sources and every section."""
+    """Fingerprint of everything a reviewer signs off: the lead, description, sources and every section."""
     return fingerprint(
         {
             "title": article.title,
             "summary": article.summary,
+            "description": article.description,
             "sources": article.sources,
             "sections": [(s.kind, s.content_fingerprint()) for s in article.sections.all()],
         }

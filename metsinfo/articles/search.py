@@ -1,4 +1,4 @@
-"""Search over published sections and the glossary.
+"""Search over published sections, support pages and the glossary.
 
 On PostgreSQL, full-text search (English stemming: "fractures" finds "fracture") ranks the
 matches; on SQLite every word must appear somewhere (case-insensitive), ranked by how often the
@@ -20,7 +20,8 @@ from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
-from metsinfo.articles.models import Article, GlossaryTerm, Section
+from metsinfo.articles.models import Article, GlossaryTerm, Section, SupportPage
+from metsinfo.articles.rendering import strip_citations
 
 MAX_QUERY = 200
 MAX_WORDS = 8
@@ -32,7 +33,7 @@ _WORD = re.compile(r"\w[\w'-]*", re.UNICODE)
 class Result:
     title: str
     url: str
-    kind: str  # "Section" or "Glossary"
+    kind: str  # "Section", "Support page" or "Glossary"
     excerpt: SafeString
 
 
@@ -69,7 +70,17 @@ def highlight(text: str, words: list[str], length: int = EXCERPT) -> SafeString:
 
 
 def _plain(stored_html: str) -> str:
-    return re.sub(r"\s+", " ", html.unescape(strip_tags(stored_html))).strip()
+    return re.sub(r"\s+", " ", html.unescape(strip_tags(strip_citations(stored_html)))).strip()
+
+
+def _excerpt_source(words: list[str], *stored_html: str) -> str:
+    """The first of the texts that holds one of the words (plain words before the detail)."""
+    texts = [_plain(part) for part in stored_html if part]
+    for text in texts:
+        lowered = text.lower()
+        if any(_stem(word) in lowered for word in words):
+            return text
+    return texts[0] if texts else ""
 
 
 def _matching(queryset: QuerySet, heading: str, text: tuple[str, ...], words: list[str], *order: str) -> QuerySet:
@@ -96,21 +107,26 @@ def published_sections() -> QuerySet[Section]:
 
 
 def search(words: list[str]) -> list[Result]:
-    """Sections, then glossary terms, matching ``words`` (from ``words_of``); best first."""
+    """Sections, support pages, then glossary terms, matching ``words`` (from ``words_of``); best first."""
     if not words:
         return []
     results = []
-    sections = list(_matching(published_sections(), "title", ("body",), words, "position"))
+    section_fields = ("key_points", "plain", "body")
+    sections = list(_matching(published_sections(), "title", section_fields, words, "position"))
     if connection.vendor != "postgresql":  # rank by how often the words occur, title matches first
 
         def score(section: Section) -> tuple[int, int]:
-            title, body = section.title.lower(), section.body.lower()
-            return (-sum(title.count(w) for w in words), -sum(body.count(w) for w in words))
+            title = section.title.lower()
+            text = " ".join(getattr(section, name) for name in section_fields).lower()
+            return (-sum(title.count(w) for w in words), -sum(text.count(w) for w in words))
 
         sections.sort(key=score)
     for section in sections:
-        text = _plain(section.body_html)
+        text = _excerpt_source(words, section.key_points_html, section.plain_html, section.body_html)
         results.append(Result(section.title, section.get_absolute_url(), "Section", highlight(text, words)))
+    for page in _matching(SupportPage.objects.published(), "title", ("description", "body"), words, "order"):
+        text = _excerpt_source(words, page.body_html)
+        results.append(Result(page.title, page.get_absolute_url(), "Support page", highlight(text, words)))
     for term in _matching(GlossaryTerm.objects.all(), "term", ("definition", "aliases"), words):
         url = f"{reverse('articles:glossary')}#{term.slug}"
         results.append(Result(term.term, url, "Glossary", highlight(term.definition, words)))

@@ -24,6 +24,8 @@ urlpatterns = [
     path("articles/<slug:slug>/", views.article_detail, name="article"),
     path("articles/<slug:slug>/<section_kind:kind>/", views.section_detail, name="section"),
     path("glossary/", views.glossary, name="glossary"),
+    path("support/", views.support_index, name="support"),
+    path("support/<slug:slug>/", views.support_page, name="support_page"),
     path("search/", views.search_page, name="search"),
     path("review/<str:token>/", views.clinical_review, name="review"),
 ]

@@ -12,7 +12,7 @@ from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_http_methods, require_safe
 
 from metsinfo.articles import review, search
-from metsinfo.articles.models import Article, GlossaryTerm
+from metsinfo.articles.models import Article, GlossaryTerm, SupportPage
 from metsinfo.articles.pagecache import cached_page
 
 
@@ -25,7 +25,8 @@ def _visible_article(request: HttpRequest, slug: str) -> Article:
 @require_safe
 @cached_page
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "articles/home.html", {"articles": Article.objects.published()})
+    context = {"articles": Article.objects.published(), "support_pages": SupportPage.objects.published()}
+    return render(request, "articles/home.html", context)
 
 
 def article_page(request: HttpRequest, article: Article, extra: dict | None = None, status: int = 200) -> HttpResponse:
@@ -61,6 +62,21 @@ def section_detail(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
 @cached_page
 def glossary(request: HttpRequest) -> HttpResponse:
     return render(request, "articles/glossary.html", {"terms": GlossaryTerm.objects.all()})
+
+
+@require_safe
+@cached_page
+def support_index(request: HttpRequest) -> HttpResponse:
+    """``/support/``: the support pages, each with its plain description."""
+    return render(request, "articles/support_index.html", {"pages": SupportPage.objects.published()})
+
+
+@require_safe
+@cached_page
+def support_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """One support page; drafts only for staff, with a banner."""
+    pages = SupportPage.objects.all() if request.user.is_staff else SupportPage.objects.published()
+    return render(request, "articles/support_page.html", {"page": get_object_or_404(pages, slug=slug)})
 
 
 @require_safe

@@ -7,93 +7,26 @@ wrote it, so ``load_content`` can tell an editor's later change from its own.
 
 from __future__ import annotations
 
-import hashlib
-import json
-from datetime import date, timedelta
+from datetime import date
 
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
-from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from metsinfo.articles import readability
+from metsinfo.articles.models.base import (
+    READABILITY_FIELDS,
+    REVIEW_WARNING,
+    ReadabilityFields,
+    ReviewedContent,
+    SectionKind,
+    _source_may_change,
+    fingerprint,
+)
+from metsinfo.articles.references import CITATION, Reference, cited_references
 from metsinfo.articles.rendering import Glossary, render_markdown, split_aliases
-
-
-class SectionKind(models.TextChoices):
-    """The fixed sections of an article, in reading order."""
-
-    MECHANISM = "mechanism", _("How it happens")
-    SYMPTOMS = "symptoms", _("Symptoms")
-    DIAGNOSIS = "diagnosis", _("Diagnosis")
-    TREATMENTS = "treatments", _("Treatments")
-    PREVENTION = "prevention", _("Prevention")
-    RESEARCH = "research", _("Research")
-
-    @classmethod
-    def position_of(cls, kind: str) -> int:
-        """Reading order of ``kind``, starting at 1."""
-        return cls.values.index(kind) + 1
-
-
-def fingerprint(values: dict[str, object]) -> str:
-    """Stable hash of content field values, to tell who changed what since the last load."""
-    return hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode()).hexdigest()
-
-
-#: How far ahead an upcoming clinical review is flagged to editors.
-REVIEW_WARNING = timedelta(days=30)
-
-
-class ReviewState(models.TextChoices):
-    OVERDUE = "overdue", _("Overdue for review")
-    DUE_SOON = "due-soon", _("Review due within 30 days")
-    SCHEDULED = "scheduled", _("Review scheduled")
-    UNSCHEDULED = "unscheduled", _("No review date set")
-
-
-class ReadabilityFields(models.Model):
-    """Plain-language figures for the text, computed at save (see :mod:`readability`)."""
-
-    reading_age = models.FloatField(
-        null=True, editable=False, help_text=_("SMOG reading age; the NHS aims for 11 or under.")
-    )
-    grade = models.FloatField(null=True, editable=False, help_text=_("Flesch-Kincaid US school grade."))
-    word_count = models.PositiveIntegerField(default=0, editable=False)
-    long_sentence_count = models.PositiveIntegerField(
-        default=0, editable=False, help_text=_("Sentences over 20 words.")
-    )
-    reading_seconds = models.PositiveIntegerField(default=0, editable=False)
-
-    class Meta:
-        abstract = True
-
-    @property
-    def readability(self) -> readability.Readability:
-        return readability.Readability(
-            self.reading_age, self.grade, self.word_count, self.long_sentence_count, self.reading_seconds
-        )
-
-    def measure_readability(self, html: str) -> bool:
-        """Store the figures for the rendered ``html``; return whether they changed."""
-        figures = readability.measure(readability.html_to_text(html))
-        changed = figures != self.readability
-        self.reading_age, self.grade = figures.reading_age, figures.grade
-        self.word_count, self.long_sentence_count = figures.words, figures.long_sentences
-        self.reading_seconds = figures.reading_seconds
-        return changed
-
-
-def _source_may_change(save_kwargs: dict, source_field: str) -> bool:
-    """Render at save unless the caller saves only fields other than the Markdown source."""
-    update_fields = save_kwargs.get("update_fields")
-    return update_fields is None or source_field in update_fields
-
-
-#: Derived from the text at save; revisions need not keep them.
-READABILITY_FIELDS = ["reading_age", "grade", "word_count", "long_sentence_count", "reading_seconds"]
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -110,13 +43,22 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(next_review_due__gte=today, next_review_due__lte=today + REVIEW_WARNING)
 
 
-class Article(ReadabilityFields):
+class Article(ReviewedContent, ReadabilityFields):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
 
     #: Fields that come from the content file; the fingerprint covers exactly these.
-    CONTENT_FIELDS = ("title", "summary", "status", "last_reviewed", "next_review_due", "reviewer", "sources")
+    CONTENT_FIELDS = (
+        "title",
+        "summary",
+        "description",
+        "status",
+        "last_reviewed",
+        "next_review_due",
+        "reviewer",
+        "sources",
+    )
 
     slug = models.SlugField(
         unique=True,
@@ -128,18 +70,15 @@ class Article(ReadabilityFields):
         help_text=_("The lead paragraph, in Markdown. Say in two or three plain sentences what the page covers.")
     )
     summary_html = models.TextField(editable=False, default="")
-    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
-    last_reviewed = models.DateField(null=True, blank=True, help_text=_("Shown to readers as 'Page last reviewed'."))
-    next_review_due = models.DateField(null=True, blank=True, help_text=_("Shown to readers as 'Next review due'."))
-    reviewer = models.CharField(
-        max_length=200,
+    description = models.TextField(
         blank=True,
+        default="",
         help_text=_(
-            "Name and role of the clinician who signed off the content. Leave blank until then: "
-            "the page says it has not yet been clinically reviewed."
+            "One or two plain sentences (reading age 11 or under) for the home page, link previews and "
+            "search engines. Not the lead paragraph."
         ),
     )
-    sources = models.TextField(blank=True, help_text=_("One source per line, as a full citation."))
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
     loaded_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
@@ -147,7 +86,7 @@ class Article(ReadabilityFields):
     objects = ArticleQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["summary_html", "loaded_fingerprint", *READABILITY_FIELDS])
 
-    class Meta(ReadabilityFields.Meta):
+    class Meta(ReviewedContent.Meta, ReadabilityFields.Meta):
         abstract = False
         ordering = ["title"]
         constraints = [
@@ -174,7 +113,7 @@ class Article(ReadabilityFields):
 
     def render(self, glossary: Glossary) -> bool:
         """Render ``summary`` into ``summary_html`` and measure it; return whether either changed."""
-        html = render_markdown(self.summary, prefix="summary", glossary=glossary)
+        html = render_markdown(self.summary, prefix="summary", glossary=glossary, references=self.reference_numbers)
         changed = html != self.summary_html
         self.summary_html = html
         return self.measure_readability(html) or changed
@@ -183,53 +122,65 @@ class Article(ReadabilityFields):
         """Hash of the editable content, to detect changes made outside the loader."""
         return fingerprint({name: getattr(self, name) for name in self.CONTENT_FIELDS})
 
-    @property
-    def source_list(self) -> list[str]:
-        return [line.strip() for line in self.sources.splitlines() if line.strip()]
-
-    @property
-    def description(self) -> str:
-        """The lead paragraph as plain text, for link previews and search results."""
-        first_paragraph = self.summary_html.split("</p>", 1)[0]
-        return " ".join(strip_tags(first_paragraph).split())
-
-    @property
-    def is_clinically_reviewed(self) -> bool:
-        return bool(self.reviewer.strip())
-
-    def review_overdue(self, today: date | None = None) -> bool:
-        """True once the next review date has passed."""
-        return self.review_state(today) == ReviewState.OVERDUE
-
-    def review_state(self, today: date | None = None) -> ReviewState:
-        """Where the article stands in its clinical review cycle."""
-        today = today or date.today()
-        if self.next_review_due is None:
-            return ReviewState.UNSCHEDULED
-        if self.next_review_due < today:
-            return ReviewState.OVERDUE
-        if self.next_review_due <= today + REVIEW_WARNING:
-            return ReviewState.DUE_SOON
-        return ReviewState.SCHEDULED
+    def rerender_sections(self) -> int:
+        """Re-render every section (after the reference list changed); return how many changed."""
+        glossary = Glossary.from_database()
+        changed = 0
+        for section in self.sections.all():
+            section.article = self
+            if section.render(glossary):
+                section.save(update_fields=Section.RENDERED_FIELDS)
+                changed += 1
+        return changed
 
 
 class Section(ReadabilityFields):
-    CONTENT_FIELDS = ("title", "body", "key_points")
+    CONTENT_FIELDS = ("title", "plain", "body", "key_points")
+    #: What :meth:`render` writes.
+    RENDERED_FIELDS = ["body_html", "plain_html", "key_points_html", "layer_figures", *READABILITY_FIELDS]
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sections")
     kind = models.CharField(max_length=20, choices=SectionKind)
     position = models.PositiveSmallIntegerField(editable=False)
     title = models.CharField(max_length=200)
-    body = models.TextField(
-        help_text=_("Markdown. Sub-headings start at ###. Glossary terms are linked automatically.")
-    )
     key_points = models.TextField(
-        blank=True, help_text=_("One short, plain sentence per line. Plain word first, medical term in brackets.")
+        blank=True,
+        help_text=_(
+            "One short, plain sentence per line. Plain word first, medical term in brackets. Cite with [^key]."
+        ),
+    )
+    plain = models.TextField(
+        _("in plain words"),
+        default="",
+        help_text=_(
+            "The whole section in plain words, first on the page: a reader who stops here has what they need. "
+            "Reading age 11 or under, sentences of 20 words or fewer, no headings. Cite with [^key]."
+        ),
+    )
+    body = models.TextField(
+        _("in detail"),
+        help_text=_(
+            "The detailed text, after the plain words. Markdown; sub-headings start at ###. Glossary terms are "
+            "linked automatically."
+        ),
     )
     body_html = models.TextField(editable=False, default="")
+    plain_html = models.TextField(editable=False, default="")
+    key_points_html = models.TextField(editable=False, default="")
+    #: Readability of the plain words and the key points, measured the NHS way, stored at save.
+    layer_figures = models.JSONField(default=dict, editable=False)
     loaded_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     updated = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(excluded_fields=["body_html", "loaded_fingerprint", *READABILITY_FIELDS])
+    history = HistoricalRecords(
+        excluded_fields=[
+            "body_html",
+            "plain_html",
+            "key_points_html",
+            "layer_figures",
+            "loaded_fingerprint",
+            *READABILITY_FIELDS,
+        ]
+    )
 
     class Meta(ReadabilityFields.Meta):
         abstract = False
@@ -251,12 +202,44 @@ class Section(ReadabilityFields):
     def get_absolute_url(self) -> str:
         return reverse("articles:section", kwargs={"slug": self.article.slug, "kind": self.kind})
 
-    def render(self, glossary: Glossary) -> bool:
-        """Render ``body`` into ``body_html`` and measure it; return whether either changed."""
-        html = render_markdown(self.body, prefix=self.kind, glossary=glossary)
-        changed = html != self.body_html
-        self.body_html = html
-        return self.measure_readability(html) or changed
+    def render(self, glossary: Glossary, references: dict[str, int] | None = None) -> bool:
+        """Render the key points, plain words and detail, and measure them; return whether any changed.
+
+        ``references`` numbers the citations; by default, the article's reference list.
+        """
+        numbers = self.article.reference_numbers if references is None else references
+        body_html = render_markdown(self.body, prefix=self.kind, glossary=glossary, references=numbers)
+        plain_html = render_markdown(self.plain, prefix=f"{self.kind}-plain", glossary=glossary, references=numbers)
+        points = "\n".join(f"- {point}" for point in self.key_point_list)
+        key_points_html = render_markdown(points, prefix=f"{self.kind}-points", references=numbers)
+        figures = {
+            "plain": readability.as_dict(readability.measure_plain(readability.html_to_text(plain_html))),
+            "key_points": readability.as_dict(readability.measure_plain(readability.html_to_text(key_points_html))),
+        }
+        changed = (body_html, plain_html, key_points_html, figures) != (
+            self.body_html,
+            self.plain_html,
+            self.key_points_html,
+            self.layer_figures,
+        )
+        self.body_html, self.plain_html, self.key_points_html = body_html, plain_html, key_points_html
+        self.layer_figures = figures
+        return self.measure_readability(body_html) or changed
+
+    def layer_readability(self, layer: str) -> readability.Readability | None:
+        """Stored figures of the ``plain`` or ``key_points`` layer."""
+        stored = self.layer_figures.get(layer)
+        return readability.from_dict(stored) if stored else None
+
+    @property
+    def description(self) -> str:
+        """The key points as one plain paragraph, without citation marks, for link previews."""
+        return " ".join(CITATION.sub("", point) for point in self.key_point_list)
+
+    @property
+    def cited_references(self) -> list[Reference]:
+        """The article's references this section cites, with the article's numbers."""
+        return cited_references(self.article.references, self.key_points, self.plain, self.body)
 
     def content_fingerprint(self) -> str:
         """Hash of the editable content, to detect changes made outside the loader."""
@@ -325,8 +308,14 @@ def rerender_all() -> int:
         if article.render(glossary):
             article.save(update_fields=["summary_html", *READABILITY_FIELDS])
             changed += 1
-    for section in Section.objects.all():
+    for section in Section.objects.select_related("article"):
         if section.render(glossary):
-            section.save(update_fields=["body_html", *READABILITY_FIELDS])
+            section.save(update_fields=Section.RENDERED_FIELDS)
+            changed += 1
+    from metsinfo.articles.models.pages import SupportPage
+
+    for page in SupportPage.objects.all():
+        if page.render(glossary):
+            page.save(update_fields=["body_html", *READABILITY_FIELDS])
             changed += 1
     return changed

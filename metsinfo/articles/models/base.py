@@ -1,0 +1,143 @@
+"""What every kind of content shares: kinds, review state, readability figures, fingerprints."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date, timedelta
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from metsinfo.articles import readability
+from metsinfo.articles.references import Reference, numbers_of, references_in
+
+
+class SectionKind(models.TextChoices):
+    """The fixed sections of an article, in reading order."""
+
+    MECHANISM = "mechanism", _("How it happens")
+    SYMPTOMS = "symptoms", _("Symptoms")
+    DIAGNOSIS = "diagnosis", _("Diagnosis")
+    TREATMENTS = "treatments", _("Treatments")
+    PREVENTION = "prevention", _("Prevention")
+    RESEARCH = "research", _("Research")
+
+    @classmethod
+    def position_of(cls, kind: str) -> int:
+        """Reading order of ``kind``, starting at 1."""
+        return cls.values.index(kind) + 1
+
+
+def fingerprint(values: dict[str, object]) -> str:
+    """Stable hash of content field values, to tell who changed what since the last load."""
+    return hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode()).hexdigest()
+
+
+#: How far ahead an upcoming clinical review is flagged to editors.
+REVIEW_WARNING = timedelta(days=30)
+
+
+class ReviewState(models.TextChoices):
+    OVERDUE = "overdue", _("Overdue for review")
+    DUE_SOON = "due-soon", _("Review due within 30 days")
+    SCHEDULED = "scheduled", _("Review scheduled")
+    UNSCHEDULED = "unscheduled", _("No review date set")
+
+
+class ReadabilityFields(models.Model):
+    """Plain-language figures for the text, computed at save (see :mod:`readability`)."""
+
+    reading_age = models.FloatField(
+        null=True, editable=False, help_text=_("SMOG reading age; the NHS aims for 11 or under.")
+    )
+    grade = models.FloatField(null=True, editable=False, help_text=_("Flesch-Kincaid US school grade."))
+    word_count = models.PositiveIntegerField(default=0, editable=False)
+    long_sentence_count = models.PositiveIntegerField(
+        default=0, editable=False, help_text=_("Sentences over 20 words.")
+    )
+    reading_seconds = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def readability(self) -> readability.Readability:
+        return readability.Readability(
+            self.reading_age, self.grade, self.word_count, self.long_sentence_count, self.reading_seconds
+        )
+
+    def measure_readability(self, html: str) -> bool:
+        """Store the figures for the rendered ``html``; return whether they changed."""
+        figures = readability.measure(readability.html_to_text(html))
+        changed = figures != self.readability
+        self.reading_age, self.grade = figures.reading_age, figures.grade
+        self.word_count, self.long_sentence_count = figures.words, figures.long_sentences
+        self.reading_seconds = figures.reading_seconds
+        return changed
+
+
+def _source_may_change(save_kwargs: dict, source_field: str) -> bool:
+    """Render at save unless the caller saves only fields other than the Markdown source."""
+    update_fields = save_kwargs.get("update_fields")
+    return update_fields is None or source_field in update_fields
+
+
+#: Derived from the text at save; revisions need not keep them.
+READABILITY_FIELDS = ["reading_age", "grade", "word_count", "long_sentence_count", "reading_seconds"]
+
+
+class ReviewedContent(models.Model):
+    """What articles and support pages share: review dates, the reviewer and a reference list."""
+
+    last_reviewed = models.DateField(
+        null=True,
+        blank=True,
+        help_text=_("Shown as 'Page last reviewed' once a clinician has signed off, else as 'Last updated'."),
+    )
+    next_review_due = models.DateField(null=True, blank=True, help_text=_("Shown to readers as 'Next review due'."))
+    reviewer = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Name and role of the clinician who signed off the content. Leave blank until then: "
+            "the page says it has not yet been clinically reviewed."
+        ),
+    )
+    sources = models.TextField(
+        blank=True,
+        help_text=_(
+            "The numbered reference list, one source per line: 'key: citation with its date, then its link'. "
+            "Cite a source in the text with [^key]."
+        ),
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def references(self) -> list[Reference]:
+        return references_in(self.sources)
+
+    @property
+    def reference_numbers(self) -> dict[str, int]:
+        return numbers_of(self.sources)
+
+    @property
+    def is_clinically_reviewed(self) -> bool:
+        return bool(self.reviewer.strip())
+
+    def review_overdue(self, today: date | None = None) -> bool:
+        """True once the next review date has passed."""
+        return self.review_state(today) == ReviewState.OVERDUE
+
+    def review_state(self, today: date | None = None) -> ReviewState:
+        """Where the page stands in its clinical review cycle."""
+        today = today or date.today()
+        if self.next_review_due is None:
+            return ReviewState.UNSCHEDULED
+        if self.next_review_due < today:
+            return ReviewState.OVERDUE
+        if self.next_review_due <= today + REVIEW_WARNING:
+            return ReviewState.DUE_SOON
+        return ReviewState.SCHEDULED
