@@ -28,7 +28,7 @@ def test_editor_edits_previews_and_publishes_a_section(live_site: str, desktop: 
 
     desktop.goto(f"{live_site}/admin/articles/section/?kind=diagnosis")
     desktop.get_by_role("link", name="Diagnosis of Bone Lesions").click()
-    body = desktop.get_by_label("Body")
+    body = desktop.get_by_label("In detail")
     body.fill(body.input_value() + "\n\nYour team will explain each scan before you have it.")
 
     with desktop.context.expect_page() as preview_tab:
