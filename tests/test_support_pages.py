@@ -121,3 +121,63 @@ def test_json_ld_says_last_reviewed_only_with_a_reviewer(client):
     data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html).group(1))
     assert data["reviewedBy"]["name"] == "Dr A Example, oncologist" and "lastReviewed" in data
     assert "Page last reviewed" in html
+
+
+@pytest.mark.usefixtures("seeded")
+class TestGlossaryAndBrandNames:
+    @pytest.mark.parametrize(
+        "term",
+        [
+            "Biopsy",
+            "Fracture",
+            "Chemotherapy",
+            "Menopause",
+            "Oestrogen",
+            "Oncology",
+            "Lesion",
+            "Morbidity",
+            "Mortality",
+        ],
+    )
+    def test_words_the_review_found_undefined_are_in_the_glossary(self, client, term):
+        from django.utils.text import slugify
+
+        assert f'id="{slugify(term)}"' in client.get("/glossary/").text
+
+    @pytest.mark.parametrize(("brand", "drug"), [("Xgeva", "denosumab"), ("Zometa", "zoledronic-acid")])
+    def test_a_reader_who_knows_only_the_brand_finds_the_drug(self, client, brand, drug):
+        html = client.get("/search/", {"q": brand}).text
+        assert f'href="/glossary/#{drug}"' in html
+
+    def test_jaw_damage_is_not_called_rare(self, client):
+        text = page_text(client.get("/glossary/").text, "osteonecrosis-of-the-jaw").lower()
+        assert "common" in text and "rare" not in text
+
+
+class TestSupportPagesInTheAdmin:
+    def test_an_editor_previews_a_support_page_and_a_bad_source_is_refused(self, db, admin_client, content_dir):
+        load_content(content_dir(**{"pages/getting-help.md": PAGE}))
+        page = SupportPage.objects.get(slug="getting-help")
+        data = {
+            "slug": page.slug,
+            "title": page.title,
+            "description": page.description,
+            "body": page.body + "\n\nA new line from the editor.",
+            "status": page.status,
+            "order": page.order,
+            "last_reviewed": page.last_reviewed,
+            "next_review_due": page.next_review_due,
+            "reviewer": "",
+            "sources": page.sources,
+        }
+        preview = admin_client.post(f"/admin/articles/supportpage/{page.pk}/preview/", data)
+        assert preview.status_code == 200 and "A new line from the editor." in page_text(preview.text)
+        refused = admin_client.post(
+            f"/admin/articles/supportpage/{page.pk}/change/", {**data, "sources": "bcn: No link or date"}
+        )
+        assert refused.status_code == 200
+        assert "must end with its link" in refused.text
+        saved = admin_client.post(f"/admin/articles/supportpage/{page.pk}/change/", data)
+        assert saved.status_code == 302
+        page.refresh_from_db()
+        assert page.history.count() == 2 and "A new line from the editor." in page.body_html
