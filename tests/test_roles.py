@@ -19,6 +19,7 @@ def test_editors_group_has_exactly_the_content_permissions():
         "add_article", "change_article", "view_article",
         "add_section", "change_section", "delete_section", "view_section",
         "add_glossaryterm", "change_glossaryterm", "delete_glossaryterm", "view_glossaryterm",
+        "add_supportpage", "change_supportpage", "view_supportpage",
     }  # fmt: skip
 
 
@@ -27,6 +28,7 @@ def test_editor_can_edit_content_but_not_users(client, editor):
     assert client.get("/admin/articles/article/").status_code == 200
     assert client.get("/admin/articles/section/").status_code == 200
     assert client.get("/admin/articles/glossaryterm/add/").status_code == 200
+    assert client.get("/admin/articles/supportpage/").status_code == 200
     assert client.get("/admin/auth/user/").status_code == 403
     assert client.get("/admin/auth/group/").status_code == 403
 

@@ -11,7 +11,7 @@ from tests.conftest import ARTICLE_SLUG
 
 pytestmark = pytest.mark.browser
 PASSWORD = "a long editor password"
-EDITOR_PERMISSIONS = import_module("metsinfo.articles.migrations.0003_editors_group").EDITOR_PERMISSIONS
+EDITOR_PERMISSIONS = import_module("metsinfo.articles.migrations.0007_editors_support_pages").EDITOR_PERMISSIONS
 
 
 @pytest.fixture
