@@ -29,13 +29,14 @@ def test_the_card_is_on_the_home_page_first_screen_too(live_site: str, phone: Pa
 
 
 @pytest.mark.parametrize("scheme", ["dark", "light"])
-def test_a_printed_section_shows_the_card_in_black_on_white(live_site: str, browser, scheme: str):
+def test_a_printed_section_is_black_on_white_card_included(live_site: str, browser, scheme: str):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
     page = context.new_page()
     page.goto(f"{live_site}{ARTICLE_URL}symptoms/")
     page.emulate_media(media="print", color_scheme=scheme)
     colours = page.evaluate(
-        """() => [...document.querySelectorAll('.care-card, .care-card *')]
+        """() => [...document.querySelectorAll('main, main *')]
+               .filter(el => el.offsetParent !== null || el.tagName === 'MAIN')
                .filter(el => el.textContent.trim())
                .map(el => { const s = getComputedStyle(el);
                             return [el.tagName, s.color, s.backgroundColor]; })"""
