@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import fcntl
 import os
+import pickle
 import threading
 import time
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -31,6 +33,7 @@ from typing import Any
 import redis
 from django.core.cache.backends import filebased
 from django.core.cache.backends import redis as django_redis
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
 
 
 class AnnouncedValues:
@@ -192,13 +195,22 @@ class RedisCache(django_redis.RedisCache):
         return self._cache.clear_and_announce(self._channel)
 
 
+class _Expiry(float):
+    """A time (``time.time()``) at which an entry expires, given to ``set`` as its timeout."""
+
+
 class FileBasedCache(filebased.FileBasedCache):
-    """Django's file cache with ``add`` and ``incr`` made atomic across processes.
+    """Django's file cache with ``add`` and ``incr`` made atomic across processes, and ``incr``
+    keeping the entry's expiry.
 
     Django's versions check, then write (``add``) or read, add one and write back (``incr``), so
     two gunicorn workers at the same moment could both add, or both count the same number, and a
     rate limit would let extra requests through. Here each holds an exclusive lock on one file
     in the cache folder, shared by every worker of the machine. Redis does both atomically.
+
+    Django's ``incr`` (``BaseCache.incr``) also writes the new count with the default timeout
+    (300 s), so a count added for a longer window would vanish early and the limit start again
+    within the window. Redis's ``INCR`` keeps the expiry; so does this ``incr``.
     """
 
     @contextmanager
@@ -215,6 +227,23 @@ class FileBasedCache(filebased.FileBasedCache):
         with self._locked():
             return super().add(*args, **kwargs)
 
-    def incr(self, *args: Any, **kwargs: Any) -> int:
+    def incr(self, key: str, delta: int = 1, version: int | None = None) -> int:
         with self._locked():
-            return super().incr(*args, **kwargs)
+            try:
+                with open(self._key_to_file(key, version), "rb") as f:
+                    # An entry is its expiry, then its value, read as Django's own ``get`` reads
+                    # them (the cache folder is the site's own, never written by a visitor).
+                    expiry, value = pickle.load(f), pickle.loads(zlib.decompress(f.read()))  # noqa: S301
+            except (FileNotFoundError, EOFError):
+                expiry, value = 0, None
+            if expiry is not None and expiry < time.time():
+                raise ValueError(f"Key '{key}' not found")
+            value += delta
+            # Django's ``set`` (a temporary file, then a rename), with the expiry the entry had.
+            self.set(key, value, None if expiry is None else _Expiry(expiry), version)
+            return value
+
+    def get_backend_timeout(self, timeout: Any = DEFAULT_TIMEOUT) -> float | None:
+        if isinstance(timeout, _Expiry):
+            return float(timeout)
+        return super().get_backend_timeout(timeout)

@@ -1,4 +1,5 @@
-"""The Redis cache backend: Django's, with one redis-py client per connection pool, and announced keys."""
+"""The cache backends: Redis (one redis-py client per connection pool, announced keys) and the file
+cache (counters atomic across processes, keeping their expiry)."""
 
 import os
 import time
@@ -7,7 +8,7 @@ import pytest
 import redis
 from django.core.cache import caches
 
-from metsinfo.cache import AnnouncedValues, Outage, RedisCache
+from metsinfo.cache import AnnouncedValues, FileBasedCache, Outage, RedisCache
 from tests.helpers import redis_settings, within
 
 REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/12"
@@ -39,6 +40,15 @@ def test_it_behaves_as_a_cache(redis_cache):
     assert redis_cache.incr("counter") == 2
     redis_cache.delete("a")
     assert redis_cache.get("a") is None
+
+
+def test_incr_keeps_the_expiry(redis_cache):
+    """Django counts with INCR, which keeps the key's TTL: the rate limit's window outlasts the default."""
+    assert redis_cache.add("count", 1, timeout=605)
+    assert redis_cache.incr("count") == 2
+    assert redis_cache.decr("count") == 1
+    ttl = redis_cache._cache.get_client().pttl(redis_cache.make_key("count"))
+    assert redis_cache.default_timeout * 1000 < ttl <= 605_000
 
 
 def test_settings_use_it_when_redis_url_is_set():
@@ -141,3 +151,48 @@ class TestRedisThatStopsAnswering:
             redis_cache.get("probe")
         time.sleep(0.3)
         assert redis_cache.get("probe") == 1
+
+
+class TestFileCacheCounters:
+    """The file cache's ``add`` and ``incr``, as the rate limit uses them, on a clock the test moves."""
+
+    START = 1_800_000_000.0
+
+    @pytest.fixture
+    def file_cache(self, tmp_path):
+        backend = FileBasedCache(str(tmp_path / "cache"), {})
+        assert backend.default_timeout == 300, "Django's default, which the site's CACHES keeps"
+        return backend
+
+    @pytest.fixture
+    def clock(self, monkeypatch):
+        """Set ``clock.now``; ``time.time()`` answers it (the file cache's expiry reads it)."""
+        clock = type("Clock", (), {"now": self.START})()
+        monkeypatch.setattr(time, "time", lambda: clock.now)
+        return clock
+
+    def test_incr_keeps_the_expiry_set_by_add(self, file_cache, clock):
+        assert file_cache.add("count", 1, timeout=605)
+        clock.now = self.START + 8
+        assert file_cache.incr("count") == 2
+        clock.now = self.START + 320  # past the default timeout, counted from the incr
+        assert file_cache.get("count") == 2
+        assert file_cache.incr("count") == 3
+        assert file_cache.decr("count") == 2
+        clock.now = self.START + 605
+        assert file_cache.get("count") == 2
+        clock.now = self.START + 605.5  # past the expiry add set: gone
+        assert file_cache.get("count") is None
+        with pytest.raises(ValueError):
+            file_cache.incr("count")
+
+    def test_incr_keeps_a_counter_without_expiry(self, file_cache, clock):
+        file_cache.set("count", 1, timeout=None)
+        assert file_cache.incr("count", 4) == 5
+        clock.now = self.START + 10 * 365 * 24 * 3600
+        assert file_cache.get("count") == 5
+
+    def test_incr_of_a_missing_key_is_an_error(self, file_cache, clock):
+        with pytest.raises(ValueError):
+            file_cache.incr("missing")
+        assert file_cache.get("missing") is None

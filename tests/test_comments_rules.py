@@ -5,6 +5,7 @@ import time
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
+from metsinfo.cache import FileBasedCache
 from metsinfo.comments import ratelimit, spam
 from metsinfo.comments.forms import CommentForm
 from metsinfo.comments.models import Comment
@@ -125,6 +126,33 @@ class TestRateLimitAndSettings:
         monkeypatch.setenv("X_RATE", raw)
         with pytest.raises(ImproperlyConfigured, match="X_RATE"):
             env_rate("X_RATE", (9, 9))
+
+
+class TestRateLimitWindowOutlastsTheCacheTimeout:
+    """A 600 s window on a cache whose default timeout is 300 s: the count must last the window."""
+
+    @pytest.fixture(params=["file cache", "configured cache"])
+    def counters(self, request, tmp_path, monkeypatch):
+        """A file cache of the test's own (whatever this pass runs on), then the settings' cache."""
+        if request.param == "file cache":
+            monkeypatch.setattr(ratelimit, "cache", FileBasedCache(str(tmp_path / "cache"), {}))
+        return ratelimit.cache
+
+    def test_the_sixth_comment_in_the_window_is_refused(self, counters, monkeypatch):
+        limit, window = 5, 600
+        assert window > counters.default_timeout, "else this test proves nothing"
+        start = 3_000_000 * window  # a window begins
+        clock = [float(start)]
+        monkeypatch.setattr(time, "time", lambda: clock[0])
+
+        def comment_at(second: float) -> bool:
+            clock[0] = start + second
+            return ratelimit.hit("same-client", limit=limit, window=window)
+
+        assert [comment_at(second) for second in (0, 2, 4, 6, 8)] == [True] * 5
+        assert not comment_at(320), "the sixth in the window, after the default timeout of the fifth's write"
+        assert not comment_at(599)
+        assert comment_at(600), "the next window"
 
 
 def test_the_rate_limit_is_exact_when_many_requests_count_at_once():
