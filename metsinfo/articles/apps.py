@@ -12,8 +12,8 @@ class ArticlesConfig(AppConfig):
         from metsinfo.articles import pagecache
         from metsinfo.articles.models import Article, GlossaryTerm, ReviewApproval, Section, SupportPage
 
-        def content_changed(sender, **kwargs) -> None:
-            pagecache.invalidate()
+        def content_changed(sender, using: str, **kwargs) -> None:
+            pagecache.retire_on_commit(using)
 
         for model in (Article, Section, GlossaryTerm, ReviewApproval, SupportPage):
             post_save.connect(

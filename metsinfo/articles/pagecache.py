@@ -7,9 +7,10 @@ registers its timestamp), so this module knows nothing about them.
 
 Invalidation is by generation: a number kept in the shared cache that any content change (an
 editor's save, a ``load_content`` run, a comment approved or removed) moves on, on every
-server at once. Each stored page records the generation it was rendered under and is served
-only while that generation is current. Keys also include the release fingerprint, so a new
-deploy never serves pages rendered by old templates.
+server at once, once the change is committed (``retire_on_commit``). Each stored page records
+the generation it was rendered under and is served only while that generation is current. Keys
+also include the release fingerprint, so a new deploy never serves pages rendered by old
+templates.
 
 Hits are answered by ``PageCacheApp``, a WSGI layer around Django's handler (see
 ``metsinfo/wsgi.py``), the way WhiteNoise serves files: no request signals, middleware, URL
@@ -23,11 +24,12 @@ spliced between, so gzip costs nothing per request. Misses go on to Django; view
 Pages are cached only for anonymous GETs with no session, no pending messages and no query
 string; everyone else gets a freshly rendered page.
 
-Cached pages also answer conditional requests: the ETag is a hash of the stored (hollow) page
-and Last-Modified the moment the cache generation last moved, so a repeat visit gets
-``304 Not Modified``. They are marked ``private, no-cache``: each copy carries its visitor's CSRF
-token, so a shared proxy must not hand one visitor's copy to another, and a browser must check
-back before reusing its own.
+Pages without holes also answer conditional requests: the ETag is a hash of the page and
+Last-Modified the moment the cache generation last moved, so a repeat visit gets ``304 Not
+Modified``. Pages with holes have no validators: a 304 would have the browser keep a copy whose
+token and timestamp are stale. Pages are marked ``private, no-cache``: a copy with holes carries
+its visitor's CSRF token, so a shared proxy must not hand it to another visitor, and a browser
+must check back before reusing its own.
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.core.handlers.wsgi import WSGIRequest
 from django.core.signals import setting_changed
+from django.db import transaction
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.http.cookie import parse_cookie
@@ -144,6 +147,19 @@ def invalidate() -> bool:
     return True
 
 
+def retire_on_commit(using: str | None = None) -> None:
+    """Retire every cached page once the current transaction commits (at once outside one).
+
+    Retiring before COMMIT is not enough: a reader whose miss falls in between reads the rows as
+    they were and stores that page under the new generation, to be served until the next change.
+    The retirement at the change itself is kept for code that reads its own uncommitted change
+    through the page cache, as tests do (their transaction never commits).
+    """
+    if transaction.get_connection(using).in_atomic_block:
+        invalidate()
+    transaction.on_commit(invalidate, using=using, robust=True)
+
+
 def retirement_owed() -> bool:
     """Whether a change in this process could not retire the cached pages yet."""
     return _retirement_owed
@@ -181,7 +197,8 @@ def _generation() -> int:
 class StoredPage(NamedTuple):
     """A page as kept in the cache: its HTML split at the holes, its headers and validators.
 
-    ``parts`` alternates HTML (bytes) and hole names: html, name, html, ..., html.
+    ``parts`` alternates HTML (bytes) and hole names: html, name, html, ..., html. ``etag`` is
+    empty for a page with holes, which is sent with no validators.
     ``deflated`` holds each HTML part compressed on its own (raw deflate, ending on a byte
     boundary), ready for the hole values to be spliced between them; empty if the page is too
     small to be worth compressing. ``headers`` are the ones Django's middleware gave the page,
@@ -417,12 +434,14 @@ class PageCacheApp:
 
     @staticmethod
     def _serve(request: WSGIRequest, page: StoredPage, start_response: Callable[..., Any]) -> list[bytes]:
-        conditional = get_conditional_response(request, etag=page.etag, last_modified=page.last_modified)
+        validators = {"etag": page.etag, "last_modified": page.last_modified} if page.etag else {}
+        conditional = get_conditional_response(request, **validators)
         if conditional is not None:  # 304 Not Modified, or 412 for a failed If-Match
             for name, value in page.headers:
                 if name.lower() != "content-type" and name not in conditional:
                     conditional[name] = value
-            conditional["ETag"] = page.etag
+            if page.etag:
+                conditional["ETag"] = page.etag
             conditional["X-Page-Cache"] = "hit"
             return _start(start_response, conditional)
         cookie: list[tuple[str, str]] = []
@@ -431,12 +450,11 @@ class PageCacheApp:
         values = page.fill(request)
         if _CSRF_FIELD in page.parts[1::2]:
             cookie = _csrf_cookie(request)
-        if page.deflated and _ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
-            body = page.gzipped(values)
-            encoding = [("Content-Encoding", "gzip"), ("ETag", "W/" + page.etag)]  # weak, as GZipMiddleware
-        else:
-            body = page.body(values)
-            encoding = [("ETag", page.etag)]
+        gzipped = bool(page.deflated and _ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")))
+        body = page.gzipped(values) if gzipped else page.body(values)
+        encoding = [("Content-Encoding", "gzip")] if gzipped else []
+        if page.etag:  # weak when compressed, as GZipMiddleware makes it
+            encoding.append(("ETag", "W/" + page.etag if gzipped else page.etag))
         headers = [*page.headers, *encoding, ("Content-Length", str(len(body))), ("X-Page-Cache", "hit"), *cookie]
         start_response("200 OK", headers)
         return [body]
@@ -458,10 +476,11 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
             and not response.cookies.keys() - {settings.CSRF_COOKIE_NAME}
         ):
             rendered.hollow = _make_holes(response.content.decode())
-            digest = hashlib.sha256(f"{settings.RELEASE}:{rendered.hollow}".encode()).hexdigest()
-            rendered.etag = f'"{digest[:32]}"'
-            response["ETag"] = rendered.etag
-            response["Last-Modified"] = http_date(rendered.generation // 1_000_000_000)
+            if not _HOLE.search(rendered.hollow):  # the same bytes for everyone: safe to revalidate
+                digest = hashlib.sha256(f"{settings.RELEASE}:{rendered.hollow}".encode()).hexdigest()
+                rendered.etag = f'"{digest[:32]}"'
+                response["ETag"] = rendered.etag
+                response["Last-Modified"] = http_date(rendered.generation // 1_000_000_000)
             response["Cache-Control"] = "private, no-cache"
             response["X-Page-Cache"] = "miss"
         return response

@@ -17,12 +17,12 @@ class CommentsConfig(AppConfig):
         # Cached article pages get a fresh form timestamp for every visitor.
         pagecache.register_fresh_field("timestamp", lambda request: sign_timestamp())
 
-        def comments_changed(sender, instance, created: bool = False, **kwargs) -> None:
+        def comments_changed(sender, instance, using: str, created: bool = False, **kwargs) -> None:
             # A new comment that is not yet approved changes no page: keep the cache (a busy
             # comment form would otherwise empty it for everyone). Any other change may show.
             if created and getattr(instance, "status", Comment.Status.APPROVED) != Comment.Status.APPROVED:
                 return
-            pagecache.invalidate()
+            pagecache.retire_on_commit(using)
 
         for model in (Comment, Reply):
             post_save.connect(

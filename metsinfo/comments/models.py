@@ -41,7 +41,7 @@ class CommentQuerySet(models.QuerySet):
             changes["report_count"] = 0
         count = self.update(**changes)
         # update() sends no save signals; every bulk change passes here, so pages are retired here.
-        pagecache.invalidate()
+        pagecache.retire_on_commit(self.db)
         return count
 
 
