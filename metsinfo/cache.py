@@ -1,31 +1,22 @@
 """The cache backends: Django's, each mended where it falls short for this site.
 
-Redis: without building a new redis-py client for every call, with announced keys, and
-without waiting on a Redis that has stopped answering (``Outage``).
+Redis: without building a new redis-py client for every call, and without waiting on a Redis
+that has stopped answering (``Outage``).
 
 Django's ``RedisCacheClient.get_client`` makes a ``redis.Redis`` per cache operation, and
 redis-py 8 fills some 170 response callbacks in each one: about 200 us per call on the
-benchmark machine, more than the round trip to Redis itself, on every page-cache hit. A
+benchmark machine, more than the round trip to Redis itself, on every rate-limit check. A
 ``redis.Redis`` is safe to share between threads (its connections come from the pool), so
 this keeps one per connection pool.
-
-Announced keys are for a value read on every request and changed rarely (the page cache's
-generation): ``set_and_announce`` writes it and publishes the change in one transaction, and
-``get_announced`` answers from this process's copy, read again only after Redis has announced
-a change. Checking for an announcement is a look at a socket (about 3 us) instead of a round
-trip to Redis (about 100 us). It is Redis's own client-side caching pattern, on pub/sub, which
-Redis 6 and later have (redis-py's built-in client-side cache needs Redis 7.4).
 """
 
 from __future__ import annotations
 
 import fcntl
-import os
 import pickle
-import threading
 import time
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -34,65 +25,6 @@ import redis
 from django.core.cache.backends import filebased
 from django.core.cache.backends import redis as django_redis
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-
-
-class AnnouncedValues:
-    """One process's copies of announced keys, each kept until Redis announces that it changed.
-
-    Copies are kept only while the subscription to the announcements is confirmed: from
-    Redis's reply to SUBSCRIBE until the connection drops (every copy is then dropped, and the
-    next read subscribes again). As a guard against a connection that fails
-    silently, no copy is older than ``MAX_AGE`` seconds.
-    """
-
-    MAX_AGE = 1.0
-    EVERY_KEY = b"*"  # announced when the whole cache is cleared
-
-    def __init__(self, client: redis.Redis, channel: str) -> None:
-        self.pid = os.getpid()
-        self._client = client
-        self._channel = channel
-        self._pubsub: redis.client.PubSub | None = None
-        self._values: dict[str, tuple[Any, float]] = {}
-        self._confirmed = False
-        self._lock = threading.Lock()
-
-    def get(self, key: str, read: Callable[[], Any]) -> Any:
-        """``key``'s value: this process's copy if no change was announced, else ``read()``."""
-        with self._lock:
-            try:
-                self._drain()
-            except redis.RedisError:  # the subscription broke: start a new one next time
-                self._forget()
-                self._pubsub, pubsub = None, self._pubsub
-                if pubsub is not None:
-                    pubsub.reset()
-            held = self._values.get(key)
-            if held is not None and time.monotonic() - held[1] < self.MAX_AGE:
-                return held[0]
-            confirmed = self._confirmed  # before reading: any change after this is announced
-            value = read()
-            if confirmed and value is not None:
-                self._values[key] = (value, time.monotonic())
-            return value
-
-    def _drain(self) -> None:
-        if self._pubsub is None:
-            self._pubsub = self._client.pubsub()
-            self._pubsub.subscribe(self._channel)
-            self._pubsub.connection.register_connect_callback(self._forget)
-        while (message := self._pubsub.get_message(timeout=0)) is not None:
-            if message["type"] == "subscribe":
-                self._confirmed = True
-                self._values.clear()
-            elif message["data"] == self.EVERY_KEY:
-                self._values.clear()
-            else:
-                self._values.pop(message["data"].decode(), None)
-
-    def _forget(self, *args: Any) -> None:
-        self._confirmed = False
-        self._values.clear()
 
 
 class Outage:
@@ -139,7 +71,6 @@ class RedisCacheClient(django_redis.RedisCacheClient):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._clients: dict[int, Any] = {}
-        self._announced: AnnouncedValues | None = None
         self.outage = Outage()
 
     def get_client(self, key: Any = None, *, write: bool = False) -> Any:
@@ -150,49 +81,13 @@ class RedisCacheClient(django_redis.RedisCacheClient):
             client.outage = self.outage
         return client
 
-    # Pipelines and the subscription do not pass through execute_command: guarded here.
-
-    def set_and_announce(self, key: str, value: Any, channel: str) -> None:
-        with self.outage, self.get_client(key, write=True).pipeline(transaction=True) as pipe:
-            pipe.set(key, self._serializer.dumps(value)).publish(channel, key).execute()
-
-    def get_announced(self, key: str, channel: str) -> Any:
-        with self.outage:
-            announced = self._announced
-            if announced is None or announced.pid != os.getpid():  # none yet, or made before a fork
-                announced = self._announced = AnnouncedValues(self.get_client(key), channel)
-            return announced.get(key, lambda: self.get(key, None))
-
-    def clear_and_announce(self, channel: str) -> bool:
-        with self.outage, self.get_client(None, write=True).pipeline(transaction=True) as pipe:
-            flushed, _ = pipe.flushdb().publish(channel, AnnouncedValues.EVERY_KEY).execute()
-        return bool(flushed)
-
 
 class RedisCache(django_redis.RedisCache):
-    """``django.core.cache.backends.redis.RedisCache`` with a client reused per pool, and
-    announced keys (no expiry; ``None`` cannot be stored)."""
+    """``django.core.cache.backends.redis.RedisCache`` with a client reused per pool and an outage guard."""
 
     def __init__(self, server: str, params: dict) -> None:
         super().__init__(server, params)
         self._class = RedisCacheClient
-
-    @property
-    def _channel(self) -> str:
-        return self.make_key("announcements")
-
-    def set_and_announce(self, key: str, value: Any, version: int | None = None) -> None:
-        """Set ``key`` (no expiry) and tell every process holding a copy that it changed."""
-        self._cache.set_and_announce(self.make_and_validate_key(key, version=version), value, self._channel)
-
-    def get_announced(self, key: str, default: Any = None, version: int | None = None) -> Any:
-        """``key``'s value, from this process's copy unless a change was announced since."""
-        value = self._cache.get_announced(self.make_and_validate_key(key, version=version), self._channel)
-        return default if value is None else value
-
-    def clear(self) -> bool:
-        """Empty the cache, and tell every process to drop its copies of announced keys."""
-        return self._cache.clear_and_announce(self._channel)
 
 
 class _Expiry(float):

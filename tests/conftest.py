@@ -21,10 +21,11 @@ ARTICLE_SLUG = "breast-cancer-bone-metastasis"
 
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> None:
-    """Rate limits and throttles live in the shared cache: start every test with it empty."""
-    from django.core.cache import cache
+    """Rate limits and throttles live in the shared cache, pages in each process: start every test empty."""
+    from django.core.cache import cache, caches
 
     cache.clear()
+    caches["pages"].clear()
 
 
 @pytest.fixture

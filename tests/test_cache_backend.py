@@ -1,4 +1,4 @@
-"""The cache backends: Redis (one redis-py client per connection pool, announced keys) and the file
+"""The cache backends: Redis (one redis-py client per connection pool, an outage guard) and the file
 cache (counters atomic across processes, keeping their expiry)."""
 
 import os
@@ -8,7 +8,7 @@ import pytest
 import redis
 from django.core.cache import caches
 
-from metsinfo.cache import AnnouncedValues, FileBasedCache, Outage, RedisCache
+from metsinfo.cache import FileBasedCache, Outage, RedisCache
 from tests.helpers import redis_settings, within
 
 REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/12"
@@ -57,70 +57,6 @@ def test_settings_use_it_when_redis_url_is_set():
     assert isinstance(caches["default"], RedisCache)
 
 
-class TestAnnouncedKeys:
-    """A value read on every request, kept in each process until Redis announces a change."""
-
-    @pytest.fixture
-    def other_process(self, redis_cache):
-        """A second backend with its own connections and copies, as another gunicorn worker has."""
-        return RedisCache(REDIS_URL, {"KEY_PREFIX": "backend-test"})
-
-    @staticmethod
-    def listening(backend, key="generation"):
-        """Read until the subscription is confirmed and the value is held in this process."""
-        for _ in range(200):
-            value = backend.get_announced(key)
-            announced = backend._cache._announced
-            if announced._confirmed and key in {k.rsplit(":", 1)[-1] for k in announced._values}:
-                return value
-            time.sleep(0.005)
-        raise AssertionError("the subscription was never confirmed")
-
-    @staticmethod
-    def change_quietly(backend, key, value):
-        """Change the value in Redis without announcing it (no server of ours does this)."""
-        backend._cache.get_client(write=True).set(backend.make_key(key), backend._cache._serializer.dumps(value))
-
-    def test_a_change_is_seen_by_the_other_process_at_once(self, redis_cache, other_process):
-        redis_cache.set_and_announce("generation", 1)
-        assert self.listening(other_process) == 1
-        redis_cache.set_and_announce("generation", 2)
-        assert other_process.get_announced("generation") == 2
-
-    def test_the_copy_is_served_without_asking_redis(self, redis_cache, other_process):
-        redis_cache.set_and_announce("generation", 1)
-        self.listening(other_process)
-        self.change_quietly(redis_cache, "generation", 99)
-        assert other_process.get_announced("generation") == 1, "answered from the process's copy"
-
-    def test_no_copy_is_older_than_max_age(self, redis_cache, other_process, monkeypatch):
-        redis_cache.set_and_announce("generation", 1)
-        self.listening(other_process)
-        self.change_quietly(redis_cache, "generation", 2)
-        later = time.monotonic() + AnnouncedValues.MAX_AGE + 0.1
-        monkeypatch.setattr("metsinfo.cache.time.monotonic", lambda: later)
-        assert other_process.get_announced("generation") == 2
-
-    def test_copies_are_dropped_when_the_connection_drops(self, redis_cache, other_process):
-        redis_cache.set_and_announce("generation", 1)
-        self.listening(other_process)
-        self.change_quietly(redis_cache, "generation", 2)  # missed while disconnected
-        killed = redis_cache._cache.get_client(write=True).client_kill_filter(_type="pubsub")
-        assert killed >= 1
-        assert other_process.get_announced("generation") == 2
-
-    def test_clear_is_announced(self, redis_cache, other_process):
-        redis_cache.set_and_announce("generation", 1)
-        self.listening(other_process)
-        redis_cache.clear()
-        assert other_process.get_announced("generation", "gone") == "gone"
-
-    def test_a_missing_key_gives_the_default_and_is_not_held(self, redis_cache, other_process):
-        assert other_process.get_announced("generation", 7) == 7
-        redis_cache.set_and_announce("generation", 3)
-        assert other_process.get_announced("generation", 7) == 3
-
-
 class TestRedisThatStopsAnswering:
     def test_a_call_gives_up_after_the_timeout(self, silent_redis, monkeypatch):
         config = redis_settings(silent_redis.url, monkeypatch)
@@ -135,7 +71,7 @@ class TestRedisThatStopsAnswering:
         with pytest.raises(redis.TimeoutError):
             backend.get("page")
         asked = len(silent_redis.connections)
-        for call in (lambda: backend.get("page"), lambda: backend.set("page", 1), lambda: backend.get_announced("g")):
+        for call in (lambda: backend.get("page"), lambda: backend.set("page", 1), lambda: backend.incr("page")):
             with pytest.raises(redis.ConnectionError, match="not asked again yet"):
                 within(0.2, call)
         assert len(silent_redis.connections) == asked, "nothing more reached the server during the pause"

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import signal
 import threading
 import time
@@ -27,7 +26,9 @@ ARTICLE = "/articles/breast-cancer-bone-metastasis/"
 SUBMISSIONS = 1000
 CLIENTS = 32
 WORKERS = 4
-TIME_LIMIT = 120
+#: A guard against a hung server only, far beyond any honest run: the load is bounded by its count
+#: of submissions, never by a deadline, and the time it took is reported, not asserted.
+HUNG_AFTER_SECONDS = 1800
 REPORT_DIR = Path(__file__).resolve().parent.parent / "var" / "reports"
 
 
@@ -61,10 +62,6 @@ def stored_bodies(site: LiveSite, marker: str) -> Counter:
     return Counter(json.loads(site.manage("shell", "-c", code).strip().splitlines()[-1]))
 
 
-def hidden(html: str, name: str) -> str:
-    return re.search(rf'name="{name}" value="([^"]*)"', html).group(1)
-
-
 def run_load(site: LiveSite, scenario: str, kill_after: int | None = None) -> Figures:
     marker = uuid.uuid4().hex[:12]
     figures = Figures(database=site.kind, scenario=scenario, submissions=SUBMISSIONS)
@@ -72,13 +69,13 @@ def run_load(site: LiveSite, scenario: str, kill_after: int | None = None) -> Fi
     numbers = iter(range(SUBMISSIONS))
     lock = threading.Lock()
     acknowledged = threading.Event()
-    deadline = time.monotonic() + TIME_LIMIT
 
     def client() -> None:
         browser = Browser()
-        page = browser.get(site.url(0, ARTICLE)).text
-        token, timestamp = hidden(page, "csrfmiddlewaretoken"), hidden(page, "timestamp")
-        while time.monotonic() < deadline:
+        # As the article's script does: the form's token and timestamp from the uncached endpoint.
+        issued = json.loads(browser.get(site.url(0, "/comments/token/")).text)
+        token, timestamp = issued["csrf"], issued["timestamp"]
+        while True:
             with lock:
                 number = next(numbers, None)
             if number is None:
@@ -100,7 +97,7 @@ def run_load(site: LiveSite, scenario: str, kill_after: int | None = None) -> Fi
     for thread in threads:
         thread.start()
     if kill_after is not None:
-        assert acknowledged.wait(TIME_LIMIT), "the load never reached the point of the kill"
+        assert acknowledged.wait(HUNG_AFTER_SECONDS), "the load never reached the point of the kill"
         master = site.servers[0].pid
         victim = workers_of(master)[0]
         killed = time.monotonic()
@@ -112,7 +109,7 @@ def run_load(site: LiveSite, scenario: str, kill_after: int | None = None) -> Fi
                 break
             time.sleep(0.01)
     for thread in threads:
-        thread.join(TIME_LIMIT)
+        thread.join(HUNG_AFTER_SECONDS)
     figures.seconds = round(time.monotonic() - started, 2)
 
     stored = stored_bodies(site, marker)

@@ -7,7 +7,9 @@ servers on one machine). Production settings, real HTTP, real admin.
 
 from __future__ import annotations
 
+import json
 import re
+import time
 import uuid
 
 import pytest
@@ -17,6 +19,8 @@ from tests.live import Browser, LiveSite, forms
 
 ARTICLE = "/articles/breast-cancer-bone-metastasis/"
 RATE_LIMIT = 4
+#: Each instance keeps reader pages in its own memory this long (READER_PAGE_PROCESS_SECONDS).
+PROCESS_SECONDS = 2
 PASSWORD = "a long password for the editor"
 
 
@@ -25,14 +29,21 @@ class Site(LiveSite):
 
     def post_comment(self, instance: int, body: str) -> int:
         reader = Browser()
-        response = reader.submit(self.url(instance, ARTICLE), "/comments/", {"body": body, "consent": "on"})
+        # As the page's script does: the form's token and timestamp come from an uncached endpoint.
+        token = json.loads(reader.get(self.url(instance, "/comments/token/")).text)
+        fields = {"body": body, "consent": "on", "csrfmiddlewaretoken": token["csrf"], "timestamp": token["timestamp"]}
+        response = reader.submit(self.url(instance, ARTICLE), "/comments/", fields)
         self.comments_posted += 1
         return response.status
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Site:
-    site = Site(tmp_path_factory.mktemp("scale-out"), instances=2, env={"COMMENTS_RATE_LIMIT": f"{RATE_LIMIT}/600"})
+    site = Site(
+        tmp_path_factory.mktemp("scale-out"),
+        instances=2,
+        env={"COMMENTS_RATE_LIMIT": f"{RATE_LIMIT}/600", "READER_PAGE_PROCESS_SECONDS": str(PROCESS_SECONDS)},
+    )
     try:
         site.create()
         site.manage(
@@ -55,6 +66,15 @@ def admin(site: Site, instance: int, path: str) -> str:
     return site.url(instance, f"/{settings.ADMIN_PATH}{path}")
 
 
+def shows(site: Site, instance: int, path: str, text: str) -> bool:
+    """Whether ``text`` appears on the page within the in-process cache time (polled, bounded by count)."""
+    for _ in range(PROCESS_SECONDS * 10 + 10):
+        if text in Browser().get(site.url(instance, path)).text:
+            return True
+        time.sleep(0.2)
+    return False
+
+
 def test_both_instances_serve_the_site(site):
     for instance in (0, 1):
         page = Browser().get(site.url(instance, ARTICLE))
@@ -67,7 +87,6 @@ def test_a_comment_posted_on_one_and_approved_on_the_other_appears_on_both(site)
     text = f"Posted through the first server, {marker}."
     for instance in (0, 1):  # both have the page cached before anything changes
         Browser().get(site.url(instance, ARTICLE))
-        assert Browser().get(site.url(instance, ARTICLE)).headers["X-Page-Cache"] == "hit"
     assert site.post_comment(0, text) == 302
     assert all(text not in Browser().get(site.url(i, ARTICLE)).text for i in (0, 1)), "pending is not public"
 
@@ -82,13 +101,12 @@ def test_a_comment_posted_on_one_and_approved_on_the_other_appears_on_both(site)
     assert approved.status == 302
 
     for instance in (0, 1):
-        assert text in Browser().get(site.url(instance, ARTICLE)).text, f"instance {instance}"
+        assert shows(site, instance, ARTICLE, text), f"instance {instance}"
 
 
-def test_an_edit_through_one_is_never_served_stale_by_the_other(site):
+def test_an_edit_through_one_reaches_the_other_within_its_cache_time(site):
     section = f"{ARTICLE}research/"
     Browser().get(site.url(1, section))
-    assert Browser().get(site.url(1, section)).headers["X-Page-Cache"] == "hit"
     sentence = f"An editor added this sentence through the first server ({uuid.uuid4().hex[:8]})."
 
     desk = editor(site, 0)
@@ -101,10 +119,8 @@ def test_an_edit_through_one_is_never_served_stale_by_the_other(site):
     saved = desk.submit(site.url(0, change), "article_form", {body_field: fields[body_field] + f"\n\n{sentence}\n"})
     assert saved.status == 302, re.sub(r"<[^>]+>", " ", saved.text)[:600]
 
-    fresh = Browser().get(site.url(1, section))
-    assert sentence in fresh.text
-    assert fresh.headers["X-Page-Cache"] == "miss"
-    assert sentence in Browser().get(site.url(0, section)).text
+    assert sentence in Browser().get(site.url(0, section)).text, "at once on the server that made the change"
+    assert shows(site, 1, section, sentence), f"the other server within its {PROCESS_SECONDS} s in-process cache"
 
 
 def test_the_comment_rate_limit_holds_across_both_instances(site):

@@ -9,16 +9,14 @@ class ArticlesConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
-        from metsinfo.articles import pagecache
+        from metsinfo.articles.caching import pages_changed
         from metsinfo.articles.models import Article, GlossaryTerm, ReviewApproval, Section, SupportPage
 
         def content_changed(sender, using: str, **kwargs) -> None:
-            pagecache.retire_on_commit(using)
+            pages_changed(using)
 
         for model in (Article, Section, GlossaryTerm, ReviewApproval, SupportPage):
-            post_save.connect(
-                content_changed, sender=model, weak=False, dispatch_uid=f"pagecache-save-{model.__name__}"
-            )
+            post_save.connect(content_changed, sender=model, weak=False, dispatch_uid=f"pages-save-{model.__name__}")
             post_delete.connect(
-                content_changed, sender=model, weak=False, dispatch_uid=f"pagecache-delete-{model.__name__}"
+                content_changed, sender=model, weak=False, dispatch_uid=f"pages-delete-{model.__name__}"
             )

@@ -12,18 +12,18 @@ from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_http_methods, require_safe
 
 from metsinfo.articles import review, search
+from metsinfo.articles.caching import reader_is_staff, reader_page
 from metsinfo.articles.models import Article, GlossaryTerm, SupportPage
-from metsinfo.articles.pagecache import cached_page
 
 
 def _visible_article(request: HttpRequest, slug: str) -> Article:
     """Readers see published articles; staff also see drafts, at the same address, with a banner."""
-    articles = Article.objects.all() if request.user.is_staff else Article.objects.published()
+    articles = Article.objects.all() if reader_is_staff(request) else Article.objects.published()
     return get_object_or_404(articles.prefetch_related("sections"), slug=slug)
 
 
 @require_safe
-@cached_page
+@reader_page
 def home(request: HttpRequest) -> HttpResponse:
     context = {"articles": Article.objects.published(), "support_pages": SupportPage.objects.published()}
     return render(request, "articles/home.html", context)
@@ -36,13 +36,13 @@ def article_page(request: HttpRequest, article: Article, extra: dict | None = No
 
 
 @require_safe
-@cached_page
+@reader_page
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return article_page(request, _visible_article(request, slug))
 
 
 @require_safe
-@cached_page
+@reader_page
 def section_detail(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
     article = _visible_article(request, slug)
     sections = list(article.sections.all())
@@ -59,27 +59,28 @@ def section_detail(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
 
 
 @require_safe
-@cached_page
+@reader_page
 def glossary(request: HttpRequest) -> HttpResponse:
     return render(request, "articles/glossary.html", {"terms": GlossaryTerm.objects.all()})
 
 
 @require_safe
-@cached_page
+@reader_page
 def support_index(request: HttpRequest) -> HttpResponse:
     """``/support/``: the support pages, each with its plain description."""
     return render(request, "articles/support_index.html", {"pages": SupportPage.objects.published()})
 
 
 @require_safe
-@cached_page
+@reader_page
 def support_page(request: HttpRequest, slug: str) -> HttpResponse:
     """One support page; drafts only for staff, with a banner."""
-    pages = SupportPage.objects.all() if request.user.is_staff else SupportPage.objects.published()
+    pages = SupportPage.objects.all() if reader_is_staff(request) else SupportPage.objects.published()
     return render(request, "articles/support_page.html", {"page": get_object_or_404(pages, slug=slug)})
 
 
 @require_safe
+@reader_page
 def search_page(request: HttpRequest) -> HttpResponse:
     """``/search/?q=``: sections and glossary terms, matches highlighted; a helpful page when none."""
     query = request.GET.get("q", "")[: search.MAX_QUERY].strip()

@@ -9,25 +9,19 @@ class CommentsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
-        from metsinfo.articles import pagecache
+        from metsinfo.articles.caching import pages_changed
         from metsinfo.comments import seed  # noqa: F401  (connects to articles' content_loaded signal)
         from metsinfo.comments.models import Comment, Reply
-        from metsinfo.comments.spam import sign_timestamp
-
-        # Cached article pages get a fresh form timestamp for every visitor.
-        pagecache.register_fresh_field("timestamp", lambda request: sign_timestamp())
 
         def comments_changed(sender, instance, using: str, created: bool = False, **kwargs) -> None:
             # A new comment that is not yet approved changes no page: keep the cache (a busy
             # comment form would otherwise empty it for everyone). Any other change may show.
             if created and getattr(instance, "status", Comment.Status.APPROVED) != Comment.Status.APPROVED:
                 return
-            pagecache.retire_on_commit(using)
+            pages_changed(using)
 
         for model in (Comment, Reply):
-            post_save.connect(
-                comments_changed, sender=model, weak=False, dispatch_uid=f"pagecache-save-{model.__name__}"
-            )
+            post_save.connect(comments_changed, sender=model, weak=False, dispatch_uid=f"pages-save-{model.__name__}")
             post_delete.connect(
-                comments_changed, sender=model, weak=False, dispatch_uid=f"pagecache-delete-{model.__name__}"
+                comments_changed, sender=model, weak=False, dispatch_uid=f"pages-delete-{model.__name__}"
             )

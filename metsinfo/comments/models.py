@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from metsinfo.articles import pagecache
+from metsinfo.articles.caching import pages_changed
 from metsinfo.articles.models import Article
 from metsinfo.comments.rendering import render_comment
 
@@ -40,8 +40,8 @@ class CommentQuerySet(models.QuerySet):
             CommentReport.objects.filter(comment__in=self).delete()
             changes["report_count"] = 0
         count = self.update(**changes)
-        # update() sends no save signals; every bulk change passes here, so pages are retired here.
-        pagecache.retire_on_commit(self.db)
+        # update() sends no save signals; every bulk change passes here, so pages are cleared here.
+        pages_changed(self.db)
         return count
 
 

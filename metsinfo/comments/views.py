@@ -1,4 +1,9 @@
-"""Posting and reporting comments, and the privacy notice. POST/redirect/GET throughout."""
+"""Posting and reporting comments, and the privacy notice. POST/redirect/GET throughout.
+
+The article page is the same for every reader, so its comment form carries no CSRF token and no
+timestamp: ``static/js/comment-form.js`` fetches both from ``comment_token`` when the reader
+starts to write, and a reader without JavaScript follows a link to ``new_comment``.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +11,15 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import EmptyPage, Paginator
 from django.db.models import F
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from metsinfo.articles.caching import reader_page
 from metsinfo.articles.models import Article
-from metsinfo.articles.pagecache import cached_page
 from metsinfo.articles.views import article_page
 from metsinfo.comments import ratelimit, spam
 from metsinfo.comments.forms import CommentForm
@@ -58,8 +65,27 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect(f"{article.get_absolute_url()}#comments")
 
 
+@never_cache
 @require_safe
-@cached_page
+def comment_token(request: HttpRequest) -> HttpResponse:
+    """The comment form's CSRF token and a fresh signed timestamp, for the form on a cached page."""
+    response = JsonResponse({"csrf": get_token(request), "timestamp": spam.sign_timestamp()})
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@never_cache
+@require_safe
+def new_comment(request: HttpRequest, slug: str) -> HttpResponse:
+    """The comment form on a page of its own, with its token in it: for readers without JavaScript."""
+    article = get_object_or_404(Article.objects.published(), slug=slug)
+    response = render(request, "comments/new.html", {"article": article, "form": CommentForm()})
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@require_safe
+@reader_page
 def comment_page(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     """Older comments, newest first, in pages of the size the article shows (page 1 is the article)."""
     article = get_object_or_404(Article.objects.published(), slug=slug)

@@ -38,13 +38,15 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # The page cache (metsinfo/wsgi.py) keeps these headers with each page it stores.
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Below WhiteNoise, so static files (already compressed by collectstatic) never pass through it.
-    # Pages carry a CSRF token; Django masks it differently in every response, which defeats BREACH.
+    # Reader pages carry no secret; the comment form's token comes from an uncached endpoint.
     "django.middleware.gzip.GZipMiddleware",
+    # Below GZip: the ETag is a hash of the uncompressed page (GZip then marks it weak), so a
+    # browser or proxy checking back gets 304 Not Modified.
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -212,7 +214,23 @@ def _cache_from_environment() -> dict:
     }
 
 
-CACHES = {"default": _cache_from_environment()}
+CACHES = {
+    "default": _cache_from_environment(),
+    # Reader pages, in each process's memory for a few seconds (metsinfo/articles/caching.py);
+    # cleared when content changes. Rate limits and the like stay in "default", where no flood
+    # of pages can evict them.
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "metsinfo-pages",
+        "OPTIONS": {"MAX_ENTRIES": env_int("READER_PAGE_PROCESS_ENTRIES", default=200, minimum=1)},
+    },
+}
+# How long reader pages may be kept, and by whom (see metsinfo/articles/caching.py for why).
+READER_PAGE_PROCESS_SECONDS = env_int("READER_PAGE_PROCESS_SECONDS", default=10, minimum=0)
+READER_PAGE_MAX_AGE = env_int("READER_PAGE_MAX_AGE", default=30, minimum=0)
+READER_PAGE_S_MAXAGE = env_int("READER_PAGE_S_MAXAGE", default=20, minimum=0)
+READER_PAGE_STALE_WHILE_REVALIDATE = env_int("READER_PAGE_STALE_WHILE_REVALIDATE", default=30, minimum=0)
+READER_PAGE_STALE_IF_ERROR = env_int("READER_PAGE_STALE_IF_ERROR", default=86_400, minimum=0)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -9,10 +9,8 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 from playwright.sync_api import Browser, Page, sync_playwright
-from pytest_django.live_server_helper import LiveServer
 
 from metsinfo.articles.loader import load_content
-from metsinfo.articles.pagecache import PageCacheApp
 from metsinfo.groups import create_group
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls made by fixtures here are
@@ -43,21 +41,6 @@ def browser() -> Iterator[Browser]:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
         yield browser
         browser.close()
-
-
-@pytest.fixture(scope="session")
-def live_server(request: pytest.FixtureRequest) -> Iterator[LiveServer]:
-    """pytest-django's live server, but serving what gunicorn serves: Django inside the page cache.
-
-    Django's live server builds a bare handler of its own, which would leave the page cache
-    (and its spliced compression) out of every browser test.
-    """
-    server = LiveServer(request.config.getvalue("liveserver") or "localhost", start=False)
-    serve_static = server.thread.static_handler
-    server.thread.static_handler = lambda handler: serve_static(PageCacheApp(handler))
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

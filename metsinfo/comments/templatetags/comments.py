@@ -20,15 +20,21 @@ def comment_area(context: template.Context, article) -> dict:
     per_page = settings.COMMENTS_PER_PAGE
     comments = Comment.objects.approved().filter(article=article).newest_first().select_related("reply")
     newest = list(comments[: per_page + 1])
+    bound_form = context.get("comment_form")
+    # The article as every reader gets it (and caches keep) holds nothing of any one reader: no
+    # CSRF token, so no csrftoken cookie and no Vary: Cookie, and no timestamp. The form's script
+    # fetches both. A form sent back with problems is that reader's own uncached page.
+    fetch_token = bound_form is None
     return {
         "article": article,
         "comments": newest[:per_page],
         "older_comments": len(newest) > per_page,
-        "form": context.get("comment_form") or CommentForm(),
+        "form": CommentForm() if fetch_token else bound_form,
+        "fetch_token": fetch_token,
         "problem": context.get("comment_problem", ""),
         "messages": context.get("messages"),  # "thank you" lands here, with the reader
         "request": context.get("request"),
-        "csrf_token": context.get("csrf_token"),
+        "csrf_token": None if fetch_token else context.get("csrf_token"),
     }
 
 

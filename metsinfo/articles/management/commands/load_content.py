@@ -3,7 +3,6 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from metsinfo.articles import pagecache
 from metsinfo.articles.loader import ContentError, load_content
 
 
@@ -49,8 +48,3 @@ class Command(BaseCommand):
             self.stdout.write(self.style.WARNING(f"Dry run: {summary} not written."))
         else:
             self.stdout.write(self.style.SUCCESS(f"Loaded {root}: {summary}."))
-            if pagecache.retirement_owed():  # the saves' own retirement failed
-                raise CommandError(
-                    "The content is loaded, but the cached pages could not be retired: the cache failed "
-                    "(see the log above). Once it answers again, run 'manage.py retire_pages'."
-                )

@@ -7,7 +7,6 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
-from metsinfo.articles import pagecache
 from metsinfo.ops.backups import BackupError, Target, kind_of, restore
 
 
@@ -34,10 +33,6 @@ class Command(BaseCommand):
             restore(backup, target)
         except BackupError as exc:
             raise CommandError(str(exc)) from None
-        # The site's own database: no page rendered from the old contents may be served.
-        if not database_url and not pagecache.invalidate():
-            raise CommandError(
-                f"Restored {backup}, but the cached pages could not be retired: the cache failed. "
-                "Once it answers again, run 'manage.py retire_pages'."
-            )
+        # Pages rendered from the old contents expire by themselves: within READER_PAGE_PROCESS_SECONDS
+        # in the site's processes and s-maxage plus stale-while-revalidate in a proxy.
         self.stdout.write(f"Restored {backup} into the {target.engine} database {target.name!r}.")
