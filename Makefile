@@ -1,7 +1,7 @@
 # metsinfo – `make run` serves the site, `make test` runs every check. See README.md.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-.PHONY: help run test bench audit backup restore setup deps dev-deps chromium wrk services lint test-sqlite test-postgres clean
+.PHONY: help run serve test bench audit backup restore setup deps dev-deps chromium nginx wrk services lint test-sqlite test-postgres clean
 
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -14,6 +14,7 @@ DEV_SETTINGS := DJANGO_SETTINGS_MODULE=metsinfo.settings.dev
 
 help:
 	@echo "make run    set up (venv, requirements, database, content, static) and serve http://127.0.0.1:$(PORT)"
+	@echo "make serve  the same, as production runs on one machine: nginx caching on $(PORT) in front of gunicorn"
 	@echo "make test   set up and run lint, checks and the whole test suite on SQLite and PostgreSQL"
 	@echo "make bench  load-test the site under gunicorn with wrk (SQLite+file cache, PostgreSQL+Redis)"
 	@echo "make audit  Lighthouse (mobile) scores of the main pages, production settings"
@@ -60,6 +61,11 @@ setup: deps
 run: setup
 	$(DEV_SETTINGS) $(VENV)/bin/gunicorn -c gunicorn.conf.py
 
+# nginx (deploy/nginx/metsinfo.conf) on PORT caching reader pages in front of gunicorn on PORT+1,
+# production settings over plain HTTP, the secret key kept in var/secret_key. See README.
+serve: setup nginx
+	$(PY) deploy/serve.py
+
 # Browser tests drive Debian's Chromium; Playwright's own browser download does not work here.
 # axe-core for the accessibility tests, pinned in package-lock.json (Node's npm, from the registry).
 node_modules/.installed: package.json package-lock.json
@@ -73,6 +79,16 @@ chromium:
 	SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null; \
 	[ -x /usr/bin/chromium ] || { echo "ERROR: could not install /usr/bin/chromium" >&2; exit 1; }
+
+# The reverse proxy for `make serve` and tests/test_proxy.py, from Debian's packages. Ours runs as
+# this user with its files under var/ (or a test's folder): /etc/nginx is never edited, and
+# Debian's nginx service (which apt starts on port 80 where services may start) is not used.
+nginx:
+	@if [ -x /usr/sbin/nginx ]; then exit 0; fi; \
+	echo "Installing Debian's nginx package for make serve and the proxy tests"; \
+	SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends nginx >/dev/null; \
+	[ -x /usr/sbin/nginx ] || { echo "ERROR: could not install /usr/sbin/nginx" >&2; exit 1; }
 
 # The HTTP load tool for `make bench`, from Debian's packages.
 wrk:
@@ -125,11 +141,11 @@ lint: dev-deps
 	$(DEV_SETTINGS) $(PY) manage.py makemigrations --check --dry-run
 	$(DEV_SETTINGS) $(PY) manage.py check
 
-test-sqlite: dev-deps chromium node_modules/.installed
+test-sqlite: dev-deps chromium nginx node_modules/.installed
 	@echo "=== Test suite on SQLite with the file cache ==="
 	env -u DATABASE_URL -u REDIS_URL $(PY) -m pytest
 
-test-postgres: dev-deps chromium node_modules/.installed services
+test-postgres: dev-deps chromium nginx node_modules/.installed services
 	@echo "=== Test suite on PostgreSQL ($(TEST_DATABASE_URL)) with Redis ($(TEST_REDIS_URL)) ==="
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest
 

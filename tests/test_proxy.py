@@ -1,0 +1,444 @@
+"""The reverse proxy that ships (deploy/nginx/metsinfo.conf), run for real in front of gunicorn.
+
+Two set-ups, each on free ports, both through ``deploy.proxy.Nginx`` exactly as ``make serve``
+starts it:
+
+- ``site``: the application under gunicorn with production settings and its own database and
+  cache (tests/live.py: a new PostgreSQL database and Redis on the PostgreSQL pass, a SQLite file
+  and a cache folder on the other), behind nginx. It sends reader pages a short ``s-maxage`` and
+  ``stale-while-revalidate`` (READER_PAGE_* settings), so the promise "a correction reaches
+  readers within s-maxage + stale-while-revalidate of the commit" (60 s in production) is checked
+  in seconds.
+- ``stub``: nginx with the same configuration in front of a stand-in that marks every answer
+  public, to show that the configuration's own guards (cookies, sessions, the admin, POSTs,
+  request buffering) hold whatever the application sends.
+
+No test measures speed. Waits are counted polls, or sleeps that only the passing of time can
+satisfy (a copy's age); a slower machine makes them longer, never wrong.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+import socket
+import time
+import urllib.parse
+import uuid
+
+import pytest
+from django.conf import settings
+
+from deploy.proxy import Nginx
+from tests.live import Browser, forms, free_port
+from tests.proxy import FROM_CACHE, Answer, ProxiedSite, StubApp, fetch
+
+ARTICLE = "/articles/breast-cancer-bone-metastasis/"
+SECTION = f"{ARTICLE}treatments/"
+DRAFT_SLUG = "proxy-test-draft"
+DRAFT = f"/articles/{DRAFT_SLUG}/"
+DRAFT_BANNER = "Only staff can see this page"
+THANK_YOU = "Your comment will appear after a moderator has checked it."
+PASSWORD = "a long password for the editor"
+S_MAXAGE = 2
+STALE_WHILE_REVALIDATE = 2
+# Each gunicorn worker keeps pages for this long too, and another process's commit does not clear
+# them: nginx may fetch the old page from a worker until then, and keep it for its own lifetime.
+PROCESS_SECONDS = 1
+# Past this many seconds after a commit, readers get the corrected page (nginx keeps time in whole
+# seconds, so an age can read up to a second short). In production: 10 + 30 + 30 s.
+PAST_PROMISE = PROCESS_SECONDS + S_MAXAGE + STALE_WHILE_REVALIDATE + 1.2
+POLL_SECONDS = 0.25
+
+
+def unique(path: str) -> str:
+    """``path`` with a query no other request used: a cache entry of its own, the same page."""
+    return f"{path}{'&' if '?' in path else '?'}probe={uuid.uuid4().hex[:12]}"
+
+
+def sleep_until(moment: float) -> None:
+    time.sleep(max(0.0, moment - time.monotonic()))
+
+
+def shell(site: ProxiedSite, code: str) -> str:
+    """Run ``code`` in ``manage.py shell`` against the site's database; its last line of output."""
+    return site.manage("shell", "--no-imports", "-c", code).strip().splitlines()[-1]
+
+
+def add_to_section(site: ProxiedSite, kind: str, marker: str) -> None:
+    """An editor's change to a section, saved (and so committed) by the time this returns."""
+    shell(
+        site,
+        "from metsinfo.articles.models import Section\n"
+        f"section = Section.objects.get(article__slug='breast-cancer-bone-metastasis', kind='{kind}')\n"
+        f"section.body += '\\n\\nChecked through the proxy: {marker}.\\n'\n"
+        "section.save()\n"
+        "print('saved')",
+    )
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> ProxiedSite:
+    tmp = tmp_path_factory.mktemp("proxy")
+    site = ProxiedSite(
+        tmp,
+        env={
+            "READER_PAGE_MAX_AGE": str(S_MAXAGE),
+            "READER_PAGE_S_MAXAGE": str(S_MAXAGE),
+            "READER_PAGE_STALE_WHILE_REVALIDATE": str(STALE_WHILE_REVALIDATE),
+            "READER_PAGE_PROCESS_SECONDS": str(PROCESS_SECONDS),
+            "TRUSTED_PROXIES": "127.0.0.1",
+            "DJANGO_ADMIN_PATH": settings.ADMIN_PATH,
+        },
+    )
+    proxy = Nginx(
+        port=free_port(),
+        upstream=site.upstream,
+        prefix=tmp / "nginx",
+        static_root=tmp / "static",
+        admin_path=settings.ADMIN_PATH,
+        access_log=str(tmp / "nginx-access.log"),
+    )
+    try:
+        site.create()
+        site.manage(
+            "createsuperuser", "--noinput", "--username", "editor", "--email", "editor@example.org",
+            DJANGO_SUPERUSER_PASSWORD=PASSWORD,
+        )  # fmt: skip
+        shell(
+            site,
+            "from metsinfo.articles.models import Article\n"
+            f"Article.objects.create(slug='{DRAFT_SLUG}', title='Not yet for readers', summary='A draft.')\n"
+            "print('created')",
+        )
+        site.start()
+        proxy.start(stderr=open(tmp / "nginx-error.log", "w"))  # noqa: SIM115 (nginx owns it)
+        site.proxy = proxy
+        yield site
+    finally:
+        proxy.stop()
+        site.destroy()
+
+
+@pytest.fixture(scope="module")
+def stub(tmp_path_factory) -> StubApp:
+    tmp = tmp_path_factory.mktemp("proxy-stub")
+    (tmp / "static").mkdir()
+    app = StubApp()
+    proxy = Nginx(
+        port=free_port(),
+        upstream=app.upstream,
+        prefix=tmp / "nginx",
+        static_root=tmp / "static",
+        access_log=str(tmp / "nginx-access.log"),
+    )
+    app.start()
+    try:
+        proxy.start(stderr=open(tmp / "nginx-error.log", "w"))  # noqa: SIM115 (nginx owns it)
+        app.proxy = proxy
+        yield app
+    finally:
+        proxy.stop()
+        app.stop()
+
+
+# The real site behind nginx ------------------------------------------------------------------------
+
+
+def test_static_files_come_from_nginx_compressed_and_kept_for_a_year(site):
+    static = site.tmp / "static"
+    hashed = json.loads((static / "staticfiles.json").read_text())["paths"]["css/site.css"]
+    plain = fetch(site.proxy.url(f"/static/{hashed}"))
+    assert plain.status == 200
+    assert plain.body == (static / hashed).read_bytes()
+    assert plain.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert plain.headers["X-Content-Type-Options"] == "nosniff"
+    assert "X-Cache-Status" not in plain.headers, "static files never go through gunicorn"
+
+    compressed = fetch(site.proxy.url(f"/static/{hashed}"), headers={"Accept-Encoding": "gzip"})
+    assert compressed.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(compressed.body) == plain.body
+
+    unhashed = fetch(site.proxy.url("/static/css/site.css"))
+    assert unhashed.headers["Cache-Control"] == "public, max-age=60", "a name without a hash may change"
+
+
+def test_pages_are_compressed_for_readers_who_ask(site):
+    page = fetch(site.proxy.url(unique("/glossary/")), headers={"Accept-Encoding": "gzip, deflate, br"})
+    assert page.status == 200
+    assert page.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in page.headers["Vary"]
+    assert "</html>" in gzip.decompress(page.body).decode()
+
+
+def test_reader_pages_are_stored_and_served_from_the_cache(site):
+    for path in ("/", ARTICLE, SECTION, "/glossary/", "/support/", "/search/?q=bone"):
+        url = site.proxy.url(unique(path))
+        first = fetch(url)
+        assert first.status == 200, path
+        assert first.cache == "MISS", path
+        cache_control = first.headers.get("Cache-Control", "")
+        assert "public" in cache_control, f"{path}: {cache_control}"
+        assert f"s-maxage={S_MAXAGE}" in cache_control, f"{path}: {cache_control}"
+        assert not first.set_cookies, f"{path} is the same for everyone: no cookie"
+        assert "cookie" not in first.headers.get("Vary", "").lower(), path
+
+        again = fetch(url)
+        # From the stored copy; EXPIRED (the copy was found but had aged, on a slow machine) also
+        # shows it was stored: only MISS would mean it was not.
+        assert again.cache in FROM_CACHE | {"EXPIRED", "REVALIDATED"}, f"{path}: {again.cache}"
+        assert again.body == first.body, path
+
+    url = site.proxy.url(unique(ARTICLE))
+    first = fetch(url)
+    unchanged = fetch(url, headers={"If-None-Match": first.headers["ETag"]})
+    assert unchanged.status == 304
+
+
+def test_a_cached_page_is_served_while_the_application_is_stopped(site):
+    url = site.proxy.url(unique(ARTICLE))
+    first = fetch(url)
+    stored = time.monotonic()  # nginx stored it before this answer arrived
+    assert (first.status, first.cache) == (200, "MISS")
+
+    site.stop()
+    try:
+        down = fetch(url)
+        assert down.status == 200
+        assert down.cache in FROM_CACHE
+        assert down.body == first.body
+
+        # Past s-maxage and stale-while-revalidate only the outage lets nginx use its copy.
+        sleep_until(stored + PAST_PROMISE)
+        later = fetch(url)
+        assert (later.status, later.cache) == (200, "STALE")
+        assert later.body == first.body
+
+        # What was never stored cannot be served: the health check tells a load balancer the truth.
+        assert fetch(site.proxy.url("/healthz")).status == 502
+        assert fetch(site.proxy.url(unique("/glossary/"))).status == 502
+    finally:
+        site.start()
+    assert fetch(site.proxy.url("/healthz")).status == 200
+
+
+def test_an_edit_reaches_a_reader_in_the_promised_time_though_nobody_read_the_page_meanwhile(site):
+    url = site.proxy.url(unique(SECTION))
+    assert fetch(url).cache == "MISS"
+    marker = f"zq{uuid.uuid4().hex[:10]}"
+    add_to_section(site, "treatments", marker)
+    committed = time.monotonic()
+
+    # The copy is older than s-maxage + stale-while-revalidate: nginx must not hand it out again
+    # (as it would with "proxy_cache_use_stale updating"), but wait for the corrected page.
+    sleep_until(committed + PAST_PROMISE)
+    after = fetch(url)
+    assert marker in after.text
+    assert after.cache in {"EXPIRED", "MISS"}
+
+
+def test_an_edit_reaches_readers_who_keep_reading_in_the_promised_time(site):
+    url = site.proxy.url(unique(SECTION))
+    assert fetch(url).cache == "MISS"
+    marker = f"zq{uuid.uuid4().hex[:10]}"
+    add_to_section(site, "treatments", marker)
+    committed = time.monotonic()
+    # Readers keep asking, so nginx refreshes its copy in the background. Enough polls that the
+    # last comes after the promised time, however fast they go.
+    for _ in range(math.ceil(PAST_PROMISE / POLL_SECONDS) + 2):
+        page = fetch(url)
+        if marker in page.text:
+            break
+        waited = time.monotonic() - committed
+        assert waited < PAST_PROMISE, f"the old page was still served {waited:.1f} s after the commit"
+        time.sleep(POLL_SECONDS)
+    assert marker in page.text
+
+
+def test_a_comment_posted_through_the_proxy_is_stored_once(site):
+    reader = Browser()
+    article = reader.get(site.proxy.url(ARTICLE))
+    form = next(f for f in forms(article.text) if f"{ARTICLE}comments/" in f["action"])
+
+    # What the page's script does when the reader starts to write.
+    token = reader.get(site.proxy.url("/comments/token/"))
+    assert token.status == 200, token.text[:300]
+    assert token.headers.get("X-Cache-Status") not in FROM_CACHE
+    assert "csrftoken" in reader.cookies
+    values = json.loads(token.text)
+
+    marker = f"zq{uuid.uuid4().hex[:10]}"
+    fields = [[n, v] for n, v in form["fields"] if n not in {"csrfmiddlewaretoken", "timestamp", "body", "consent"}]
+    fields += [
+        ["csrfmiddlewaretoken", values["csrf"]],
+        ["timestamp", values["timestamp"]],
+        ["body", f"Thank you for the page on treatments. {marker}"],
+        ["consent", "on"],
+    ]
+    action = urllib.parse.urljoin(site.proxy.url(ARTICLE), form["action"]).split("#")[0]
+    posted = reader.request(action, fields)
+    assert posted.status == 302, posted.text[:600]
+    assert posted.headers.get("X-Cache-Status") not in FROM_CACHE
+
+    landing = reader.get(urllib.parse.urljoin(action, posted.headers["Location"]).split("#")[0])
+    assert landing.headers["X-Cache-Status"] == "BYPASS", "a pending message is the reader's own"
+    assert THANK_YOU in landing.text
+    assert THANK_YOU not in Browser().get(site.proxy.url(ARTICLE)).text
+
+    count = f"print(Comment.objects.filter(body__contains='{marker}').count())"
+    assert shell(site, f"from metsinfo.comments.models import Comment; {count}") == "1"
+
+
+def test_a_staff_session_is_never_served_from_the_cache_nor_stored_in_it(site):
+    staff = Browser()
+    staff.log_in(site.proxy.url(""), "editor", PASSWORD)
+    assert "sessionid" in staff.cookies
+
+    own = staff.get(site.proxy.url(DRAFT))
+    assert own.status == 200
+    assert DRAFT_BANNER in own.text
+    assert own.headers["X-Cache-Status"] == "BYPASS"
+    for attempt in range(2):
+        anonymous = Browser().get(site.proxy.url(DRAFT))
+        assert anonymous.status == 404
+        assert DRAFT_BANNER not in anonymous.text
+        if attempt == 0:
+            assert anonymous.headers["X-Cache-Status"] == "MISS", "the staff page was not stored"
+
+    url = site.proxy.url(unique(ARTICLE))
+    first = staff.get(url)
+    assert first.headers["X-Cache-Status"] == "BYPASS"
+    assert "private" in first.headers["Cache-Control"]
+    assert Browser().get(url).headers["X-Cache-Status"] == "MISS", "the staff page was not stored"
+    assert staff.get(url).headers["X-Cache-Status"] == "BYPASS", "nor is staff given the readers' copy"
+
+    desk = staff.get(site.proxy.url(f"/{settings.ADMIN_PATH}"))
+    assert (desk.status, desk.headers["X-Cache-Status"]) == (200, "BYPASS")
+    outsider = Browser().get(site.proxy.url(f"/{settings.ADMIN_PATH}"))
+    assert (outsider.status, outsider.headers["X-Cache-Status"]) == (302, "BYPASS")
+
+
+def test_no_response_that_sets_a_cookie_is_served_from_the_cache(site):
+    for path in ("/", ARTICLE, SECTION, "/glossary/", "/comments/token/", f"/{settings.ADMIN_PATH}login/"):
+        url = site.proxy.url(unique(path))
+        first, second = fetch(url), fetch(url)  # two new visitors, no cookies
+        for reply in (first, second):
+            if reply.set_cookies:
+                assert reply.cache not in FROM_CACHE, f"{path}: {reply.cache} with {reply.set_cookies}"
+        if first.set_cookies:
+            assert second.cache not in FROM_CACHE, f"{path}: a cookie-setting answer was stored"
+
+
+# The configuration's own guards, in front of an application that marks everything public -------------
+
+
+def test_a_response_that_sets_a_cookie_is_never_stored_even_when_marked_public(stub):
+    stub.answers["/sets-cookie/"] = Answer(
+        headers={"Cache-Control": "public, s-maxage=60", "Set-Cookie": "csrftoken=one-visitors; Path=/"}
+    )
+    replies = [fetch(stub.proxy.url("/sets-cookie/")) for _ in range(3)]
+    assert [reply.cache for reply in replies] == ["MISS"] * 3
+    assert len(stub.requests_for("/sets-cookie/")) == 3
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "cookie"),
+    [
+        ("GET", "/page/", "sessionid=staff-session"),
+        ("GET", "/page/", "csrftoken=x; messages=thank-you"),
+        ("GET", f"/{settings.ADMIN_PATH}articles/", ""),
+        ("GET", "/review/signed-token/", ""),
+        ("POST", "/articles/a/comments/", ""),
+    ],
+    ids=["session", "messages", "admin", "review", "post"],
+)
+def test_sessions_messages_the_admin_review_links_and_posts_skip_the_cache(stub, method, path, cookie):
+    path = unique(path)
+    headers = {"Cookie": cookie} if cookie else {}
+    body = b"body=hello" if method == "POST" else None
+    for _ in range(2):
+        reply = fetch(stub.proxy.url(path), method=method, headers=headers, body=body)
+        assert reply.status == 200
+        assert reply.cache in {"BYPASS", ""}  # a POST never even looks in the cache
+    assert len(stub.requests_for(path)) == 2, "both reached the application"
+
+    reader = fetch(stub.proxy.url(path))
+    assert reader.cache in {"MISS", "BYPASS"}, "nothing of theirs was stored"
+    assert len(stub.requests_for(path)) == 3
+    if cookie:
+        assert cookie not in reader.text
+
+
+def test_a_csrf_cookie_alone_still_gets_the_cached_page(stub):
+    path = unique("/page/")
+    assert fetch(stub.proxy.url(path)).cache == "MISS"
+    reader = fetch(stub.proxy.url(path), headers={"Cookie": "csrftoken=from-the-token-endpoint"})
+    assert reader.cache == "HIT"
+
+
+def test_stale_while_revalidate_bounds_how_old_a_served_copy_can_be(stub):
+    path = unique("/short-lived/")
+    stub.answers[path.split("?")[0]] = Answer(headers={"Cache-Control": "public, s-maxage=1, stale-while-revalidate=1"})
+    first = fetch(stub.proxy.url(path))
+    stored = time.monotonic()
+    assert first.cache == "MISS"
+    sleep_until(stored + 1 + 1 + 1.2)
+    later = fetch(stub.proxy.url(path))
+    assert later.cache == "EXPIRED", "an old copy past stale-while-revalidate was served"
+    assert later.body != first.body
+
+
+def test_the_old_copy_is_served_while_the_application_fails(stub):
+    paths = {status: unique(f"/fails-with-{status}/") for status in (500, 502, 503, 504)}
+    for path in paths.values():
+        stub.answers[path.split("?")[0]] = Answer(headers={"Cache-Control": "public, s-maxage=1"})
+    first = {status: fetch(stub.proxy.url(path)) for status, path in paths.items()}
+    stored = time.monotonic()
+    for status, path in paths.items():
+        stub.answers[path.split("?")[0]] = Answer(status=status, headers={})
+    sleep_until(stored + 1 + 1.2)
+    for status, path in paths.items():
+        reply = fetch(stub.proxy.url(path))
+        assert (reply.status, reply.cache) == (200, "STALE"), status
+        assert reply.body == first[status].body
+
+
+def test_nginx_sets_the_forwarded_headers_and_asks_for_plain_bytes(stub):
+    path = unique("/headers/")
+    reply = fetch(
+        stub.proxy.url(path),
+        headers={"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https", "Accept-Encoding": "gzip"},
+    )
+    (seen,) = stub.requests_for(path)
+    assert seen.headers["X-Forwarded-For"] == "127.0.0.1", "a client cannot claim another address"
+    assert seen.headers["X-Forwarded-Proto"] == "http"
+    assert seen.headers["Host"] == f"127.0.0.1:{stub.proxy.port}"
+    assert "Accept-Encoding" not in seen.headers, "nginx compresses, not the application"
+    assert reply.headers["Content-Encoding"] == "gzip"
+
+
+def test_the_application_only_sees_complete_requests(stub):
+    path = unique("/slow-upload/")
+    head = (
+        f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+        "Content-Length: 20\r\nConnection: close\r\n\r\n"
+    )
+    with socket.create_connection(("127.0.0.1", stub.proxy.port), timeout=20) as connection:
+        connection.sendall(head.encode() + b"a" * 10)
+        time.sleep(0.5)  # time enough to forward it, had nginx not waited for the whole body
+        assert path not in stub.arrived, "the application got a request still being sent"
+        connection.sendall(b"b" * 10)
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 200")
+    (seen,) = stub.requests_for(path)
+    assert seen.body == b"a" * 10 + b"b" * 10
+
+
+def test_bodies_over_the_limit_are_refused_before_the_application(stub):
+    path = unique("/huge/")
+    reply = fetch(stub.proxy.url(path), method="POST", body=b"x" * (2 * 1024 * 1024))
+    assert reply.status == 413
+    assert not stub.requests_for(path)
