@@ -71,7 +71,7 @@ def site(tmp_path_factory):
 def test_database_down_gives_a_friendly_503_and_the_site_recovers_by_itself(site):
     site, outage = site
     reader = Browser()
-    assert reader.get(site.url(0, "/")).status == 200  # now cached
+    assert reader.get(site.url(0, "/")).status == 200
     outage.begin()
     try:
         page = Browser().get(site.url(0, "/glossary/"))
@@ -82,7 +82,8 @@ def test_database_down_gives_a_friendly_503_and_the_site_recovers_by_itself(site
         health = Browser().get(site.url(0, "/healthz"))
         assert health.status == 503
         assert json.loads(health.text)["checks"]["database"]["ok"] is False
-        assert Browser().get(site.url(0, "/")).status == 200, "cached pages go on being served"
+        # Serving the last good pages meanwhile is the HTTP cache's job (stale-if-error):
+        # tests/test_proxy.py checks it with nginx in front and the application stopped.
     finally:
         outage.end()
     recovery = site.wait_until_up(site.ports[0], timeout=30)
