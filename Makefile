@@ -16,7 +16,7 @@ help:
 	@echo "make run    set up (venv, requirements, database, content, static) and serve http://127.0.0.1:$(PORT)"
 	@echo "make serve  the same, as production runs on one machine: nginx caching on $(PORT) in front of gunicorn"
 	@echo "make test   set up and run lint, checks and the whole test suite on SQLite and PostgreSQL"
-	@echo "make bench  load-test the site under gunicorn with wrk (SQLite+file cache, PostgreSQL+Redis)"
+	@echo "make bench  load-test the site with wrk, through nginx and gunicorn alone (SQLite+file cache, PostgreSQL+Redis)"
 	@echo "make audit  Lighthouse (mobile) scores of the main pages, production settings"
 	@echo "make backup                 write a consistent copy of the database to var/backups/"
 	@echo "make restore BACKUP=<file>  put a backup back (asks first)"
@@ -98,7 +98,9 @@ wrk:
 	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends wrk >/dev/null; \
 	command -v wrk >/dev/null || { echo "ERROR: could not install wrk" >&2; exit 1; }
 
-bench: deps wrk services
+# wrk at 32 connections: through nginx (shipped configuration) against the same bytes as a static
+# file from that nginx, and gunicorn alone against WhiteNoise's static CSS. See README.
+bench: deps wrk nginx services
 	$(PY) .ci/bench.py
 
 # Lighthouse comes from the npm registry, pinned in .ci/audit/package-lock.json; only `make audit` needs it.

@@ -1,34 +1,55 @@
-"""`make bench`: the site under gunicorn with production settings, loaded by wrk on 127.0.0.1.
+"""`make bench`: the site with production settings, through nginx and alone, loaded by wrk on 127.0.0.1.
 
 Runs twice (SQLite with the file cache, then PostgreSQL with Redis). Each run loads the seed
-content plus 500 approved comments, warms the pages, then drives each target with wrk for a
-fixed time at 32 connections and prints requests per second, p50 and p99 latency, errors and the
-ratio to the static CSS file served by the same gunicorn (WhiteNoise): the reference a Django
-page can hardly beat. Also prints the article's compressed weight and the workers' peak memory.
-Everything it starts, it stops (by PID); it never runs longer than its fixed durations.
+content plus 500 approved comments and starts gunicorn (``gunicorn.conf.py``) with nginx in front
+of it, on the shipped configuration (deploy/nginx/metsinfo.conf through deploy/proxy.py, as
+``make serve``). It then drives each target with wrk for a fixed time at 32 connections, in
+interleaved rounds, and prints two tables:
+
+- through nginx: the article from nginx's cache (checked to be a HIT before each measurement)
+  against the article's exact bytes saved as a static file under the collected static root and
+  served by the same nginx, the most this machine can serve (goal: at least 0.8 of it); and both
+  as browsers ask (gzip): nginx compresses the cached page on every request, while the static
+  file's .gz was made once, as collectstatic makes one beside every text file;
+- gunicorn alone: the article and the other pages against the static CSS file that WhiteNoise
+  serves from the same gunicorn (goal: the article at least 0.9 of it), and the comment POST.
+
+Each row shows req/s, p50 and p99 latency, the worst round's p99, errors and its ratio to its
+table's reference. Then the article's compressed weight, how nginx answered the article (its
+cache statuses, from its access log), and the workers' memory. Everything it starts, it stops (by
+PID); it never runs longer than its fixed durations.
 """
 
 from __future__ import annotations
 
+import gzip
+import json
 import os
 import re
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
-import urllib.request
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+from loadtest import CONNECTIONS, DURATION, Target, children_memory_mb, fetch, print_table, summarise, wrk
 from serving import ROOT, gunicorn, manage, production_env
 
+sys.path.insert(0, str(ROOT))
+from deploy.proxy import NGINX, Nginx
+
 PYTHON = sys.executable
-PORT = int(os.environ.get("BENCH_PORT", "8100"))
-BASE = f"http://127.0.0.1:{PORT}"
-DURATION = os.environ.get("BENCH_SECONDS", "10")
-CONNECTIONS = os.environ.get("BENCH_CONNECTIONS", "32")
+PORT = int(os.environ.get("BENCH_PORT", "8100"))  # gunicorn
+NGINX_PORT = PORT + 1
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 ARTICLE = "/articles/breast-cancer-bone-metastasis/"
+#: Where the article's bytes are saved under the static root, for nginx to serve as a file.
+STATIC_COPY = "bench/article.html"
+GOALS = {"through nginx": 0.8, "gunicorn alone": 0.9}
 CONFIGS = {
     "SQLite + file cache": {"DATABASE_URL": "sqlite:///{tmp}/bench.sqlite3", "CACHE_DIR": "{tmp}/cache"},
     "PostgreSQL + Redis": {
@@ -55,6 +76,9 @@ def settings_env(config: dict, tmp: str) -> dict:
     return production_env(
         PORT,
         **{key: value.format(tmp=tmp) for key, value in config.items()},
+        STATIC_ROOT=f"{tmp}/static",
+        # As make serve runs it: nginx is the one proxy, its X-Forwarded-For is believed.
+        TRUSTED_PROXIES="127.0.0.1",
         COMMENTS_RATE_LIMIT="1000000/60",
         COMMENTS_MIN_SUBMIT_SECONDS="0",
     )
@@ -77,46 +101,7 @@ def prepare(env: dict) -> None:
     manage(env, "shell", "-c", code)
 
 
-def get(path: str, headers: dict | None = None) -> tuple[bytes, dict]:
-    request = urllib.request.Request(BASE + path, headers=headers or {})
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return response.read(), dict(response.headers)
-
-
-def wrk(url: str, script: Path | None = None, headers: dict | None = None) -> dict:
-    args = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}s", "--latency", "--timeout", "5s"]
-    if script:
-        args += ["-s", str(script)]
-    for name, value in (headers or {}).items():
-        args += ["-H", f"{name}: {value}"]
-    output = subprocess.run([*args, url], check=True, capture_output=True, text=True, timeout=120).stdout
-
-    def latency(percent: str) -> float:
-        value, unit = re.search(rf"^\s+{percent}%\s+([\d.]+)(us|ms|s)", output, re.M).groups()
-        return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
-
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
-    return {
-        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
-        "requests": int(re.search(r"(\d+) requests in", output).group(1)),
-        "p50": latency("50"),
-        "p99": latency("99"),
-        "errors": (int(errors.group(1)) if errors else 0)
-        + (sum(map(int, socket_errors.groups())) if socket_errors else 0),
-    }
-
-
-def worker_memory_mb(master: int, field: str = "VmHWM") -> dict[int, float]:
-    """Each gunicorn worker's memory by PID: peak resident (VmHWM) or current (VmRSS), in MB."""
-    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
-    return {
-        int(pid): int(re.search(rf"{field}:\s+(\d+) kB", Path(f"/proc/{pid}/status").read_text()).group(1)) / 1024
-        for pid in children
-    }
-
-
-def print_gunicorn_settings(env: dict) -> None:
+def print_settings(env: dict) -> None:
     printed = subprocess.run(
         [str(Path(PYTHON).parent / "gunicorn"), "-c", "gunicorn.conf.py", "--print-config"],
         env=env, cwd=ROOT, check=True, capture_output=True, text=True,
@@ -125,101 +110,210 @@ def print_gunicorn_settings(env: dict) -> None:
         name: re.search(rf"^{name}\s+= (.*)$", printed, re.M).group(1)
         for name in ("workers", "worker_class", "threads", "keepalive", "preload_app")
     }
-    print(f"machine: {os.cpu_count()} cores; gunicorn: " + ", ".join(f"{k} {v}" for k, v in setting.items()))
+    cpu = re.search(r"^model name\s*:\s*(.*)$", Path("/proc/cpuinfo").read_text(), re.M)
+    nginx = subprocess.run([NGINX, "-v"], capture_output=True, text=True, check=True).stderr.strip()
+    print(
+        f"machine: {os.cpu_count()} cores ({cpu.group(1) if cpu else 'unknown CPU'}); {nginx}, worker_processes auto; "
+        "gunicorn: " + ", ".join(f"{k} {v}" for k, v in setting.items())
+    )
+
+
+@contextmanager
+def proxy(tmp: Path, env: dict) -> Iterator[Nginx]:
+    """nginx on NGINX_PORT with the shipped configuration in front of the benchmark's gunicorn."""
+    nginx = Nginx(
+        port=NGINX_PORT,
+        upstream=f"127.0.0.1:{PORT}",
+        prefix=tmp / "nginx",
+        static_root=Path(env["STATIC_ROOT"]),
+        admin_path=env.get("DJANGO_ADMIN_PATH", "admin/"),
+        access_log=str(tmp / "nginx-access.log"),
+    )
+    with open(tmp / "nginx-error.log", "w") as errors:
+        nginx.start(stderr=errors)
+        try:
+            yield nginx
+        finally:
+            nginx.stop()
 
 
 def bench(name: str, config: dict) -> None:
     tmp = tempfile.mkdtemp(prefix="metsinfo-bench-")
     env = settings_env(config, tmp)
     print(f"\n## {name}\n\nPreparing (migrate, load content, 500 comments, collectstatic)...", flush=True)
-    prepare(env)
-    print_gunicorn_settings(env)
     try:
-        with gunicorn(env) as server:
-            measure(name, tmp, server)
+        prepare(env)
+        print_settings(env)
+        with gunicorn(env) as server, proxy(Path(tmp), env) as nginx:
+            measure(name, Path(tmp), server, nginx)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def measure(name: str, tmp: str, server: subprocess.Popen) -> None:
-    """Drive every target with wrk and print the table, the page weight and the workers' memory."""
-    page, _ = get(ARTICLE)
-    css_path = re.search(rb'href="(/static/css/[^"]+)"', page).group(1).decode()
-    timestamp = re.search(rb'name="timestamp" value="([^"]+)"', page).group(1).decode()
-    # A fresh GET gives a CSRF cookie and a token that belongs to it.
-    request = urllib.request.Request(BASE + ARTICLE)
-    with urllib.request.urlopen(request, timeout=10) as response:
-        cookie = re.search(r"csrftoken=([^;]+)", response.headers["Set-Cookie"]).group(1)
-        body = response.read()
-        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1).decode()
-    script = Path(tmp) / "post.lua"
-    script.write_text(POST_SCRIPT.format(token=token, timestamp=timestamp, cookie=cookie, path=ARTICLE + "comments/"))
-    # wrk asks for everything uncompressed unless told otherwise; the last two ask as browsers do.
+def ensure_hit(target: Target) -> None:
+    """Until nginx answers ``target`` from its cache, exactly as wrk will ask (refilled if expired)."""
+    for _ in range(100):
+        status, headers, _ = fetch(target.port, target.path, target.headers)
+        if status == 200 and headers["X-Cache-Status"] == "HIT":
+            return
+        time.sleep(0.05)
+    raise SystemExit(f"nginx does not serve {target.path} from its cache: {status}, {headers['X-Cache-Status']}")
+
+
+def save_static_copy(static_root: Path) -> str:
+    """The article's bytes as nginx serves them, saved as a static file with its .gz; its address.
+
+    The .gz is what collectstatic writes beside every text file (WhiteNoise: gzip level 9), and
+    nginx's gzip_static sends it to readers who accept gzip: a static file is compressed once.
+    """
+    ensure_hit(Target(NGINX_PORT, ARTICLE, cached=True))
+    _, page_headers, page = fetch(NGINX_PORT, ARTICLE)
+    copy = static_root / STATIC_COPY
+    copy.parent.mkdir(parents=True, exist_ok=True)
+    copy.write_bytes(page)
+    compressed = gzip.compress(page, compresslevel=9, mtime=0)
+    copy.with_name(copy.name + ".gz").write_bytes(compressed)
+    path = "/static/" + STATIC_COPY
+    status, file_headers, body = fetch(NGINX_PORT, path)
+    gz_status, _, gz_body = fetch(NGINX_PORT, path, {"Accept-Encoding": "gzip"})
+    if (status, gz_status) != (200, 200) or body != page or gz_body != compressed:
+        raise SystemExit(f"nginx does not serve the article's copy as it was saved: {status}, {gz_status}")
+
+    def header_bytes(headers) -> int:
+        return sum(len(f"{name}: {value}\r\n") for name, value in headers.items())
+
+    _, _, on_the_fly = fetch(NGINX_PORT, ARTICLE, {"Accept-Encoding": "gzip"})
+    print(
+        f"article through nginx: {len(page)} B body ({len(on_the_fly)} B as nginx gzips it), "
+        f"{header_bytes(page_headers)} B of headers; its static copy {path}: the same body "
+        f"({len(compressed)} B .gz), {header_bytes(file_headers)} B of headers"
+    )
+    return path
+
+
+def comment_script(tmp: Path) -> Path:
+    """wrk's script posting comments with a token and timestamp from the comment form's endpoint."""
+    _, headers, body = fetch(PORT, "/comments/token/")
+    cookie = re.search(r"csrftoken=([^;]+)", headers["Set-Cookie"]).group(1)
+    values = json.loads(body)
+    script = tmp / "post.lua"
+    path = ARTICLE + "comments/"
+    script.write_text(POST_SCRIPT.format(token=values["csrf"], timestamp=values["timestamp"], cookie=cookie, path=path))
+    return script
+
+
+def targets(css_path: str, static_copy: str, script: Path) -> dict[str, dict[str, Target]]:
+    # wrk asks for everything uncompressed unless told otherwise; the gzip rows ask as browsers do.
     browser = {"Accept-Encoding": "gzip, deflate, br, zstd"}
-    targets = {
-        "static CSS (reference)": (css_path, {}),
-        "home": ("/", {}),
-        "article": (ARTICLE, {}),
-        "section": (ARTICLE + "treatments/", {}),
-        "glossary": ("/glossary/", {}),
-        "static CSS, as browsers ask (Brotli)": (css_path, browser),
-        "article, as browsers ask (gzip)": (ARTICLE, browser),
+    static_gzip = "the same static file, as browsers ask (its .gz, made once)"
+    return {
+        "through nginx": {
+            "article's bytes as a static file (reference)": Target(NGINX_PORT, static_copy),
+            "article (from nginx's cache)": Target(NGINX_PORT, ARTICLE, cached=True),
+            static_gzip: Target(NGINX_PORT, static_copy, browser),
+            "article, as browsers ask (gzip)": Target(NGINX_PORT, ARTICLE, browser, reference=static_gzip, cached=True),
+        },
+        "gunicorn alone": {
+            "static CSS from WhiteNoise (reference)": Target(PORT, css_path),
+            "article (500 comments, 20 shown)": Target(PORT, ARTICLE),
+            "home": Target(PORT, "/"),
+            "section": Target(PORT, ARTICLE + "treatments/"),
+            "glossary": Target(PORT, "/glossary/"),
+            "static CSS, as browsers ask (Brotli)": Target(PORT, css_path, browser),
+            "article, as browsers ask (gzip)": Target(PORT, ARTICLE, browser),
+            "comment POST": Target(PORT, ARTICLE + "comments/", script=script),
+        },
     }
-    for path, _ in targets.values():
-        get(path)  # warm the page cache
+
+
+def run_round(groups: dict[str, dict[str, Target]]) -> dict[str, dict[str, dict]]:
+    """Every target once, in order; each row's ratio to its reference measured in the same round."""
+    measured = {}
+    for group, rows in groups.items():
+        measured[group] = {}
+        for label, target in rows.items():
+            if target.cached:
+                ensure_hit(target)
+            measured[group][label] = wrk(target)
+        first = next(iter(rows))
+        for label, result in measured[group].items():
+            result["ratio"] = result["rps"] / measured[group][rows[label].reference or first]["rps"]
+    return measured
+
+
+def cache_statuses(log: Path) -> Counter:
+    """How nginx answered the article (X-Cache-Status), counted from its access log."""
+    line = re.compile(rf'"GET {re.escape(ARTICLE)} [^"]*" \d+ \d+ [\d.]+ cache=(\S+)'.encode())
+    with log.open("rb") as lines:
+        return Counter(m.group(1).decode() for m in map(line.search, lines) if m)
+
+
+def measure(name: str, tmp: Path, server: subprocess.Popen, nginx: Nginx) -> None:
+    """Drive every target with wrk and print the tables, the page weight and the workers' memory."""
+    _, _, page = fetch(PORT, ARTICLE)
+    css_path = re.search(rb'href="(/static/css/[^"]+)"', page).group(1).decode()
+    static_copy = save_static_copy(nginx.static_root)
+    groups = targets(css_path, static_copy, comment_script(tmp))
+    for rows in groups.values():
+        for target in rows.values():
+            if not target.script:
+                fetch(target.port, target.path, target.headers)  # warm the caches
     # Rounds interleave the targets, so a noisy moment on a shared machine hits them all
     # alike. Each figure is the median of the rounds (the ratio: of same-round ratios); the
     # worst round's p99 is shown too, and errors are summed.
     rounds = []
     for number in range(1, ROUNDS + 1):
         print(f"round {number} of {ROUNDS}...", flush=True)
-        run_ = {label: wrk(BASE + path, headers=headers) for label, (path, headers) in targets.items()}
-        run_["comment POST"] = wrk(BASE + ARTICLE + "comments/", script)
-        for result in run_.values():
-            result["ratio"] = result["rps"] / run_["static CSS (reference)"]["rps"]
-        rounds.append(run_)
+        rounds.append(run_round(groups))
         if number == 1:
             # Workers are not recycled (gunicorn.conf.py): their memory once each has served
             # every target, against after the last round, shows whether it grows with requests.
-            warm = worker_memory_mb(server.pid, "VmRSS")
-            warm_requests = sum(result["requests"] for result in run_.values())
-    results = {}
-    for label in rounds[0]:
-        figures = [r[label] for r in rounds]
-        results[label] = {name: statistics.median(f[name] for f in figures) for name in ("rps", "p50", "p99", "ratio")}
-        results[label]["worst p99"] = max(f["p99"] for f in figures)
-        results[label]["errors"] = sum(f["errors"] for f in figures)
+            warm = children_memory_mb(server.pid, "VmRSS")
+            warm_requests = sum(r["requests"] for r in rounds[0]["gunicorn alone"].values())
+    results = {group: summarise([r[group] for r in rounds]) for group in groups}
+    for group, rows in results.items():
+        print_table(f"{name}, {group}: target", rows)
 
-    html_gz = len(get(ARTICLE, {"Accept-Encoding": "gzip"})[0])
-    css_gz = len(get(css_path, {"Accept-Encoding": "gzip"})[0])
-    css_br = len(get(css_path, {"Accept-Encoding": "br"})[0])
-    print(f"\n| {name}: target | req/s | p50 ms | p99 ms | worst p99 ms | errors | ratio to static |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for label, result in results.items():
-        print(
-            f"| {label} | {result['rps']:.0f} | {result['p50']:.2f} | {result['p99']:.2f} | "
-            f"{result['worst p99']:.2f} | {result['errors']} | {result['ratio']:.2f} |"
-        )
+    print()
+    article = {"through nginx": "article (from nginx's cache)", "gunicorn alone": "article (500 comments, 20 shown)"}
+    for group, goal in GOALS.items():
+        ratio = results[group][article[group]]["ratio"]
+        verdict = "met" if ratio >= goal else "NOT met"
+        print(f"Goal, {group}: article / reference {ratio:.2f}, goal at least {goal}: {verdict}")
+    statuses = cache_statuses(tmp / "nginx-access.log")
     print(
-        f"\nArticle page compressed: HTML {html_gz} B gzip + CSS {css_gz} B gzip ({css_br} B brotli)"
-        f" = {html_gz + css_gz} B; workers' peak memory: {max(worker_memory_mb(server.pid).values()):.1f} MB"
+        f"nginx answered the article {sum(statuses.values())} times: "
+        + ", ".join(f"{status} {count}" for status, count in statuses.most_common())
     )
-    served = sum(result["requests"] for run_ in rounds for result in run_.values())
-    after = worker_memory_mb(server.pid, "VmRSS")
+    html_gz = len(fetch(PORT, ARTICLE, {"Accept-Encoding": "gzip"})[2])
+    css_gz = len(fetch(PORT, css_path, {"Accept-Encoding": "gzip"})[2])
+    css_br = len(fetch(PORT, css_path, {"Accept-Encoding": "br"})[2])
+    workers_peak = max(children_memory_mb(server.pid).values())
+    nginx_peak = max(children_memory_mb(nginx.process.pid).values())
+    print(
+        f"Article page compressed: HTML {html_gz} B gzip + CSS {css_gz} B gzip ({css_br} B brotli)"
+        f" = {html_gz + css_gz} B; gunicorn workers' peak memory: {workers_peak:.1f} MB;"
+        f" nginx processes' peak memory: {nginx_peak:.1f} MB"
+    )
+    served = sum(r["requests"] for run_ in rounds for r in run_["gunicorn alone"].values())
+    after = children_memory_mb(server.pid, "VmRSS")
     growth = [after[pid] - warm[pid] for pid in after if pid in warm]
     print(
-        f"Workers' memory after round 1 ({warm_requests} requests) {max(warm.values()):.1f} MB, after round {ROUNDS} "
-        f"({served} requests) {max(after.values()):.1f} MB; largest growth of one worker between them "
-        f"{max(growth, default=0):.1f} MB ({len(after) - len(growth)} of {len(after)} workers were restarted)"
+        f"Workers' memory after round 1 ({warm_requests} requests to gunicorn) {max(warm.values()):.1f} MB, "
+        f"after round {ROUNDS} ({served} requests) {max(after.values()):.1f} MB; "
+        f"largest growth of one worker between them {max(growth, default=0):.1f} MB "
+        f"({len(after) - len(growth)} of {len(after)} workers were restarted)"
     )
 
 
 def main() -> None:
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: run 'make wrk' (Debian's wrk package).")
+    if not Path(NGINX).exists():
+        raise SystemExit(f"{NGINX} is missing: run 'make nginx' (Debian's nginx package).")
     print(
         f"metsinfo benchmark: wrk, {CONNECTIONS} connections, {DURATION} s per target, {ROUNDS} interleaved rounds "
-        f"(medians shown; errors summed), on 127.0.0.1:{PORT}"
+        f"(medians shown; errors summed); gunicorn on 127.0.0.1:{PORT}, nginx in front on 127.0.0.1:{NGINX_PORT}"
     )
     only = os.environ.get("BENCH_ONLY", "").lower()  # e.g. "sqlite" or "postgres", for quick trials
     for name, config in CONFIGS.items():
