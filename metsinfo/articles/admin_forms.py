@@ -27,16 +27,20 @@ def _check_citations(form: forms.ModelForm, fields: list[str], known: set[str]) 
             form.add_error(name, error)
 
 
-class ArticleForm(forms.ModelForm):
-    class Meta:
-        model = Article
-        fields = ["slug", "title", "summary", "description", "status", "last_reviewed", "next_review_due", "reviewer"]
-        fields += ["sources"]
+class SourcesForm(forms.ModelForm):
+    """A form with a ``sources`` reference list, checked as the loader checks it."""
 
     def clean_sources(self) -> str:
         sources = self.cleaned_data.get("sources", "")
         _check_sources(sources)
         return sources
+
+
+class ArticleForm(SourcesForm):
+    class Meta:
+        model = Article
+        fields = ["slug", "title", "summary", "description", "status", "last_reviewed", "next_review_due", "reviewer"]
+        fields += ["sources"]
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -46,16 +50,11 @@ class ArticleForm(forms.ModelForm):
         return cleaned
 
 
-class SupportPageForm(forms.ModelForm):
+class SupportPageForm(SourcesForm):
     class Meta:
         model = SupportPage
         fields = ["slug", "title", "description", "body", "status", "order", "last_reviewed", "next_review_due"]
         fields += ["reviewer", "sources"]
-
-    def clean_sources(self) -> str:
-        sources = self.cleaned_data.get("sources", "")
-        _check_sources(sources)
-        return sources
 
     def clean_body(self) -> str:
         body = self.cleaned_data.get("body", "")

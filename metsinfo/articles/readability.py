@@ -19,6 +19,8 @@ from dataclasses import asdict, dataclass
 from functools import cache
 from html import unescape
 
+from metsinfo.articles.rendering import strip_citations
+
 #: NHS target: a reading age of 11 or under.
 TARGET_READING_AGE = 11
 #: NHS guidance: sentences of at most 20 words.
@@ -28,10 +30,6 @@ GRADE_TO_AGE = 5
 
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?;])\s+")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'\u2019-]*")
-_FOOTNOTES = re.compile(r'<div class="footnote">.*?</div>', re.S)
-_NOTE_REFS = re.compile(
-    r'<sup id="[^"]*"><a [^>]*class="footnote-ref"[^>]*>.*?</a></sup>|<sup class="cite">.*?</sup>', re.S
-)
 #: A medical term in brackets after its plain word: "bone-strengthening drugs (bisphosphonates)".
 #: Up to four words, so a bracketed sentence still counts.
 _BRACKETED_TERM = re.compile(r"\s*\(\s*(?:[^()\s]+\s*){1,4}\)")
@@ -111,8 +109,8 @@ def _textstat():
 
 
 def html_to_text(html: str) -> str:
-    """Reader-visible text of rendered content, without footnotes or note markers."""
-    html = _NOTE_REFS.sub("", _FOOTNOTES.sub("", html))
+    """Reader-visible text of rendered content, without citation numbers."""
+    html = strip_citations(html)
     text = " ".join(unescape(_TAG.sub(" ", _BLOCK_END.sub(".\n", html))).split())
     # Each block ends a sentence: drop the added full stop where the text already ends one, and
     # join it to the text where an inline tag ("999</a>") left a space before it.

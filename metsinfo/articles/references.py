@@ -12,11 +12,12 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from metsinfo.articles.contentfiles import SLUG_RE
+
 #: ``[^key]`` in Markdown text.
 CITATION = re.compile(r"\[\^([^\]\s]*)\]")
 #: A footnote definition (``[^key]: text``): the reference list is the one place for sources.
 FOOTNOTE_DEFINITION = re.compile(r"^ {0,3}\[\^[^\]]*\]:")
-KEY = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _LINE = re.compile(r"^(?P<key>[^:\s]+):\s+(?P<citation>.+)$")
 _LINK = re.compile(r"^https?://[^\s<>\"]+$")
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
@@ -44,7 +45,7 @@ def parse_sources(text: str) -> tuple[list[Reference], list[tuple[int, str]]]:
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     for number, line in enumerate(lines, start=1):
         match = _LINE.match(line)
-        if not match or not KEY.match(match.group("key")):
+        if not match or not SLUG_RE.match(match.group("key")):
             problems.append((number, f"source {number} must start with a key, e.g. 'bcn: Breast Cancer Now. ...'"))
             continue
         key, citation = match.group("key"), match.group("citation").strip()

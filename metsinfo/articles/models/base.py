@@ -67,9 +67,13 @@ class ReadabilityFields(models.Model):
             self.reading_age, self.grade, self.word_count, self.long_sentence_count, self.reading_seconds
         )
 
-    def measure_readability(self, html: str) -> bool:
-        """Store the figures for the rendered ``html``; return whether they changed."""
-        figures = readability.measure(readability.html_to_text(html))
+    def measure_readability(self, html: str, *, plain: bool = False) -> bool:
+        """Store the figures for the rendered ``html``; return whether they changed.
+
+        ``plain`` measures it as plain words, the NHS way (bracketed terms left out).
+        """
+        text = readability.html_to_text(html)
+        figures = readability.measure_plain(text) if plain else readability.measure(text)
         changed = figures != self.readability
         self.reading_age, self.grade = figures.reading_age, figures.grade
         self.word_count, self.long_sentence_count = figures.words, figures.long_sentences

@@ -7,7 +7,6 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from metsinfo.articles import readability
 from metsinfo.articles.models.base import (
     READABILITY_FIELDS,
     ReadabilityFields,
@@ -16,7 +15,6 @@ from metsinfo.articles.models.base import (
     fingerprint,
 )
 from metsinfo.articles.models.content import Article
-from metsinfo.articles.references import Reference
 from metsinfo.articles.rendering import Glossary, render_markdown
 
 
@@ -97,17 +95,7 @@ class SupportPage(ReviewedContent, ReadabilityFields):
         html = render_markdown(self.body, prefix=self.slug, glossary=glossary, references=self.reference_numbers)
         changed = html != self.body_html
         self.body_html = html
-        figures = readability.measure_plain(readability.html_to_text(html))
-        changed = changed or figures != self.readability
-        self.reading_age, self.grade = figures.reading_age, figures.grade
-        self.word_count, self.long_sentence_count = figures.words, figures.long_sentences
-        self.reading_seconds = figures.reading_seconds
-        return changed
-
-    @property
-    def cited_references(self) -> list[Reference]:
-        """The page's whole reference list (a page cites only its own sources)."""
-        return self.references
+        return self.measure_readability(html, plain=True) or changed
 
     def content_fingerprint(self) -> str:
         """Hash of the editable content, to detect changes made outside the loader."""
