@@ -152,7 +152,25 @@ class TestRateLimitWindowOutlastsTheCacheTimeout:
         assert [comment_at(second) for second in (0, 2, 4, 6, 8)] == [True] * 5
         assert not comment_at(320), "the sixth in the window, after the default timeout of the fifth's write"
         assert not comment_at(599)
-        assert comment_at(600), "the next window"
+        assert not comment_at(608), "the first five are less than a window ago"
+        assert comment_at(600 + 60), "the oldest left the window (one step of 60 s late at most)"
+        assert [comment_at(second) for second in (661, 662, 663, 664)] == [True] * 4, "refused tries never counted"
+        assert not comment_at(665)
+
+    def test_no_window_boundary_lets_twice_the_limit_through(self, counters, monkeypatch):
+        limit, window = 5, 600
+        start = 3_000_000 * window
+        clock = [float(start)]
+        monkeypatch.setattr(time, "time", lambda: clock[0])
+
+        def comment_at(second: float) -> bool:
+            clock[0] = start + second
+            return ratelimit.hit("edge-client", limit=limit, window=window)
+
+        assert [comment_at(second) for second in (595, 596, 597, 598, 599)] == [True] * 5
+        assert [comment_at(second) for second in range(600, 1195, 25)] == [False] * 24
+        allowed_over_time = sum(comment_at(second) for second in range(1195, 2400, 5))
+        assert allowed_over_time == 10, "five per window of 600 s once the first five have left it"
 
 
 def test_the_rate_limit_is_exact_when_many_requests_count_at_once():

@@ -6,6 +6,7 @@ limit holds however many processes serve the site.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import logging
@@ -29,12 +30,29 @@ def client_key(request: HttpRequest) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), f"client:{address}".encode(), hashlib.sha256).hexdigest()
 
 
+#: The window slides in this many steps: an attempt is counted against everything the client
+#: did in the last ``window`` seconds (and up to one step more), so no window boundary lets a
+#: client through twice the limit.
+STEPS = 10
+
+
 def hit(key: str, *, limit: int, window: int, scope: str = "comment") -> bool:
-    """Count one attempt; return False when the client is over ``limit`` in the current window."""
-    bucket = int(time.time() // window)
-    cache_key = f"ratelimit:{scope}:{key}:{bucket}"
+    """Count one attempt; return False when the client already had ``limit`` in the last ``window`` s.
+
+    A refused attempt is not counted: a reader who tries again later is let in as soon as their
+    oldest counted attempt leaves the window, however often they tried in between.
+    """
+    step = max(1, -(-window // STEPS))  # seconds, rounded up
+    now = int(time.time() // step)
+    prefix = f"ratelimit:{scope}:{key}:{window}"
+    current = f"{prefix}:{now}"
+    earlier = [f"{prefix}:{n}" for n in range(now - STEPS, now)]  # with the current step, >= window
     try:
-        count = _count(cache_key, window)
+        count = _count(current, timeout=window + 2 * step)
+        count += sum(cache.get_many(earlier).values())
+        if count > limit:
+            with contextlib.suppress(ValueError):  # the step expired meanwhile: nothing to take back
+                cache.decr(current)
     except Exception:
         # The shared cache is away. A reader's comment is worth more than the limit for the
         # minutes that lasts: comments are held for review and the spam checks still run.
@@ -43,14 +61,16 @@ def hit(key: str, *, limit: int, window: int, scope: str = "comment") -> bool:
     return count <= limit
 
 
-def _count(cache_key: str, window: int) -> int:
+def _count(cache_key: str, *, timeout: int) -> int:
     # Both steps are atomic on Redis and on the site's file cache (metsinfo.cache.FileBasedCache).
-    if cache.add(cache_key, 1, timeout=window + 5):
+    # Each value can only rise while an attempt is being decided and every allowed attempt
+    # stays counted, so concurrent attempts never let more than ``limit`` through.
+    if cache.add(cache_key, 1, timeout=timeout):
         return 1
     try:
         return cache.incr(cache_key)
     except ValueError:  # expired between add and incr
-        cache.add(cache_key, 1, timeout=window + 5)
+        cache.add(cache_key, 1, timeout=timeout)
         return 1
 
 
