@@ -172,6 +172,20 @@ def test_pages_are_compressed_for_readers_who_ask(site):
     assert "</html>" in gzip.decompress(page.body).decode()
 
 
+def test_a_page_is_stored_compressed_and_sent_from_the_cache_as_stored(site):
+    url = site.proxy.url(unique(ARTICLE))
+    first = fetch(url, headers={"Accept-Encoding": "gzip, deflate, br, zstd"})
+    again = fetch(url, headers={"Accept-Encoding": "gzip"})
+    assert (first.cache, again.cache) == ("MISS", "HIT")
+    # Django's GZipMiddleware writes a random file name into each gzip header (against BREACH):
+    # the same bytes twice means nginx sent the stored copy, not a fresh compression.
+    assert first.headers["Content-Encoding"] == again.headers["Content-Encoding"] == "gzip"
+    assert again.body == first.body
+    plain = fetch(url)
+    assert "Content-Encoding" not in plain.headers
+    assert gzip.decompress(again.body) == plain.body
+
+
 def test_reader_pages_are_stored_and_served_from_the_cache(site):
     for path in ("/", ARTICLE, SECTION, "/glossary/", "/support/", "/search/?q=bone"):
         url = site.proxy.url(unique(path))
@@ -404,18 +418,47 @@ def test_the_old_copy_is_served_while_the_application_fails(stub):
         assert reply.body == first[status].body
 
 
-def test_nginx_sets_the_forwarded_headers_and_asks_for_plain_bytes(stub):
+def test_nginx_sets_the_forwarded_headers_and_asks_for_gzip_or_nothing(stub):
     path = unique("/headers/")
     reply = fetch(
         stub.proxy.url(path),
-        headers={"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https", "Accept-Encoding": "gzip"},
+        headers={"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https", "Accept-Encoding": "br, gzip"},
     )
     (seen,) = stub.requests_for(path)
     assert seen.headers["X-Forwarded-For"] == "127.0.0.1", "a client cannot claim another address"
     assert seen.headers["X-Forwarded-Proto"] == "http"
     assert seen.headers["Host"] == f"127.0.0.1:{stub.proxy.port}"
-    assert "Accept-Encoding" not in seen.headers, "nginx compresses, not the application"
-    assert reply.headers["Content-Encoding"] == "gzip"
+    assert seen.headers["Accept-Encoding"] == "gzip", "one spelling, whatever the browser's"
+    assert reply.headers["Content-Encoding"] == "gzip", "what the application sent plain, nginx compresses"
+
+    for refused in ("identity", "gzip;q=0", "br"):
+        plain = unique("/headers/")
+        fetch(stub.proxy.url(plain), headers={"Accept-Encoding": refused})
+        (seen,) = stub.requests_for(plain)
+        assert "Accept-Encoding" not in seen.headers, refused
+
+
+def test_every_spelling_of_accept_encoding_shares_one_stored_copy(stub):
+    path = unique("/spellings/")
+    spellings = ["gzip", "gzip, deflate, br, zstd", "GZIP", "deflate,gzip", "gzip;q=1.0, x-made-up"]
+    spellings += [f"gzip, x-{n}" for n in range(20)]
+    replies = [fetch(stub.proxy.url(path), headers={"Accept-Encoding": value}) for value in spellings]
+    assert len(stub.requests_for(path)) == 1, "one fetch from the application for all of them"
+    assert [reply.cache for reply in replies[1:]] == ["HIT"] * (len(spellings) - 1)
+    assert len({reply.body for reply in replies}) == 1
+
+    plain = fetch(stub.proxy.url(path))
+    assert plain.cache == "MISS", "plain bytes are the other copy"
+    assert len(stub.requests_for(path)) == 2
+
+
+def test_a_response_that_varies_on_more_than_encoding_is_never_stored(stub):
+    path = f"/varies-{uuid.uuid4().hex[:8]}/"
+    stub.answers[path] = Answer(headers={"Cache-Control": "public, s-maxage=3600", "Vary": "Accept-Encoding, Cookie"})
+    first = fetch(stub.proxy.url(path), headers={"Cookie": "theme=dark"})
+    second = fetch(stub.proxy.url(path), headers={"Cookie": "theme=light"})
+    assert (first.cache, second.cache) == ("MISS", "MISS")
+    assert b"theme=light" in second.body, "the second visitor's own answer"
 
 
 def test_the_application_only_sees_complete_requests(stub):

@@ -72,6 +72,38 @@ def test_checking_back_gets_304_until_the_page_changes(visitor, url):
     assert reader.get(url, headers={"If-None-Match": etag}).status_int == 200
 
 
+@pytest.mark.parametrize("accept", ["", "gzip, deflate, br"])
+def test_a_cached_page_is_neither_hashed_nor_compressed_again(visitor, monkeypatch, accept):
+    import django.middleware.gzip
+    import django.middleware.http
+
+    work = {"hashed": 0, "compressed": 0}
+
+    def counting(name, real):
+        def counted(*args, **kwargs):
+            work[name] += 1
+            return real(*args, **kwargs)
+
+        return counted
+
+    monkeypatch.setattr(
+        django.middleware.http, "set_response_etag", counting("hashed", django.middleware.http.set_response_etag)
+    )
+    monkeypatch.setattr(
+        django.middleware.gzip, "compress_string", counting("compressed", django.middleware.gzip.compress_string)
+    )
+    headers = {"Accept-Encoding": accept} if accept else {}
+    first = visitor().get(ARTICLE_URL, headers=headers)
+    before = dict(work)
+    pages = [visitor().get(ARTICLE_URL, headers=headers) for _ in range(5)]
+    assert work == before, "served as stored"
+    assert work["hashed"] == 0, "the ETag is made once, before the page is stored"
+    assert {page.body for page in pages} == {first.body}
+    # Compressed once, when stored (WebTest decodes the body; GZip marks the ETag weak).
+    assert before["compressed"] == (1 if accept else 0)
+    assert first.headers["ETag"].startswith("W/") == bool(accept)
+
+
 def test_a_draft_stays_hidden_from_readers_after_staff_viewed_it(visitor, admin_user):
     Article.objects.filter(slug=ARTICLE_SLUG).update(status="draft")
     caches["pages"].clear()

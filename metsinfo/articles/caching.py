@@ -27,8 +27,9 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
 from django.views.decorators.cache import cache_page
+from django.views.decorators.gzip import gzip_page
 
 PAGES_CACHE = "pages"
 #: Cookies that make a page personal: a signed-in session, or a message waiting to be shown.
@@ -66,9 +67,24 @@ def _public(response: HttpResponse) -> HttpResponse:
     return response
 
 
+def _with_etag(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        return set_response_etag(view(request, *args, **kwargs))
+
+    return wrapper
+
+
 def reader_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Serve ``view`` as a page every anonymous reader shares: cached here and by any HTTP cache."""
-    cached_view = cache_page(settings.READER_PAGE_PROCESS_SECONDS, cache=PAGES_CACHE)(view)
+    """Serve ``view`` as a page every anonymous reader shares: cached here and by any HTTP cache.
+
+    What the process keeps is the finished page: its ETag (which ConditionalGetMiddleware would
+    otherwise hash the whole page for on every request) and, for readers who accept gzip, the
+    compressed bytes (Django's ``gzip_page``, inside the cache; ``cache_page`` keys it by the
+    ``Vary: Accept-Encoding`` it adds). A cached hit is then neither hashed nor compressed again;
+    GZipMiddleware leaves a response that already has a Content-Encoding alone.
+    """
+    cached_view = cache_page(settings.READER_PAGE_PROCESS_SECONDS, cache=PAGES_CACHE)(gzip_page(_with_etag(view)))
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
