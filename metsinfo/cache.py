@@ -13,7 +13,9 @@ this keeps one per connection pool.
 from __future__ import annotations
 
 import fcntl
+import itertools
 import pickle
+import re
 import time
 import zlib
 from collections.abc import Iterator
@@ -88,6 +90,21 @@ class RedisCache(django_redis.RedisCache):
     def __init__(self, server: str, params: dict) -> None:
         super().__init__(server, params)
         self._class = RedisCacheClient
+
+    def clear(self) -> bool:
+        """Delete this cache's own keys: with a ``KEY_PREFIX``, only those under it.
+
+        Django's ``clear`` empties the whole Redis database, whoever else keeps keys there (another
+        site, a test run, the benchmark). With a prefix (``CACHE_KEY_PREFIX``) the database may be
+        shared, and clearing one cache leaves the others alone.
+        """
+        if not self.key_prefix:
+            return super().clear()
+        client = self._cache.get_client(write=True)
+        pattern = re.sub(r"([*?\[\]\\])", r"\\\1", self.key_prefix) + ":*"
+        for keys in itertools.batched(client.scan_iter(match=pattern, count=1000), 1000):
+            client.delete(*keys)
+        return True
 
 
 class _Expiry(float):

@@ -47,9 +47,17 @@ def _postgres_url(name: str) -> str | None:
     return urllib.parse.urlunsplit(urllib.parse.urlsplit(url)._replace(path=f"/{name}"))
 
 
-def _redis_url(db: int) -> str | None:
-    url = os.environ.get("REDIS_URL", "")
-    return urllib.parse.urlunsplit(urllib.parse.urlsplit(url)._replace(path=f"/{db}")) if url else None
+def _forget_redis_keys(url: str, prefix: str) -> None:
+    """Delete the keys under ``prefix`` (the site's CACHE_KEY_PREFIX), and nothing else there."""
+    import redis
+
+    client = redis.Redis.from_url(url)
+    try:
+        keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+    finally:
+        client.close()
 
 
 class LiveSite:
@@ -59,7 +67,10 @@ class LiveSite:
         self.tmp = tmp
         self.db_name = f"metsinfo_live_{os.getpid()}"
         self.database_url = _postgres_url(self.db_name) or f"sqlite:///{tmp}/live.sqlite3"
-        self.redis_url = _redis_url(13)
+        # The test run's own Redis database (make test's TEST_REDIS_URL), under a prefix of this
+        # site's: the test process and every site it starts share the database, never a key.
+        self.redis_url = os.environ.get("REDIS_URL") or None
+        self.cache_prefix = f"live-{os.getpid()}-{tmp.name}"
         self.kind = "PostgreSQL + Redis" if self.redis_url and "postgres" in self.database_url else "SQLite + files"
         self.env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "REDIS_URL", "DJANGO_"))}
         self.env.update(
@@ -76,7 +87,7 @@ class LiveSite:
             PYTHONDONTWRITEBYTECODE="1",
         )
         if self.redis_url:
-            self.env["REDIS_URL"] = self.redis_url
+            self.env.update(REDIS_URL=self.redis_url, CACHE_KEY_PREFIX=self.cache_prefix)
         self.env.update(env or {})
         self.instances = instances
         self.servers: list[subprocess.Popen] = []
@@ -108,9 +119,7 @@ class LiveSite:
                 connection.execute(f'DROP DATABASE IF EXISTS "{self.db_name}" WITH (FORCE)')
                 connection.execute(f'CREATE DATABASE "{self.db_name}"')
         if self.redis_url:
-            import redis
-
-            redis.Redis.from_url(self.redis_url).flushdb()
+            _forget_redis_keys(self.redis_url, self.cache_prefix)
         self.manage("migrate", "--noinput")
         self.manage("load_content", "--content-dir", str(settings.CONTENT_DIR))
         self.manage("collectstatic", "--noinput")
@@ -161,9 +170,7 @@ class LiveSite:
             with self._admin_connection() as connection:
                 connection.execute(f'DROP DATABASE IF EXISTS "{self.db_name}" WITH (FORCE)')
         if self.redis_url:
-            import redis
-
-            redis.Redis.from_url(self.redis_url).flushdb()
+            _forget_redis_keys(self.redis_url, self.cache_prefix)
         shutil.rmtree(self.tmp / "cache", ignore_errors=True)
 
     def url(self, instance: int, path: str) -> str:

@@ -11,18 +11,38 @@ from django.core.cache import caches
 from metsinfo.cache import FileBasedCache, Outage, RedisCache
 from tests.helpers import redis_settings, within
 
-REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/12"
+#: The Redis database this test run owns (make test's TEST_REDIS_URL); none on the SQLite pass.
+REDIS_URL = os.environ.get("REDIS_URL", "")
 
 
 @pytest.fixture
 def redis_cache():
-    backend = RedisCache(REDIS_URL, {"KEY_PREFIX": "backend-test"})
-    try:
-        backend.set("probe", 1, 5)
-    except Exception as exc:
-        pytest.skip(f"no Redis at {REDIS_URL}: {exc}")
+    if not REDIS_URL:
+        pytest.skip("this pass has no Redis of its own (REDIS_URL unset)")
+    backend = RedisCache(REDIS_URL, {"KEY_PREFIX": f"backend-test-{os.getpid()}"})
     yield backend
     backend.clear()
+
+
+def test_clearing_a_prefixed_cache_leaves_every_other_key_alone(redis_cache):
+    neighbour = RedisCache(REDIS_URL, {"KEY_PREFIX": f"neighbour-{os.getpid()}"})
+    unprefixed = redis.Redis.from_url(REDIS_URL)
+    odd = RedisCache(REDIS_URL, {"KEY_PREFIX": f"odd*[{os.getpid()}]?"})
+    try:
+        redis_cache.set_many({f"mine-{n}": n for n in range(2500)})  # more than one SCAN batch
+        neighbour.set("theirs", 1)
+        odd.set("glob", 1)
+        unprefixed.set(f"bare-key-{os.getpid()}", 1)
+        assert redis_cache.clear()
+        assert redis_cache.get_many([f"mine-{n}" for n in range(2500)]) == {}
+        assert neighbour.get("theirs") == 1
+        assert odd.get("glob") == 1
+        assert unprefixed.get(f"bare-key-{os.getpid()}") == b"1"
+        assert odd.clear() and odd.get("glob") is None and neighbour.get("theirs") == 1
+    finally:
+        neighbour.clear()
+        unprefixed.delete(f"bare-key-{os.getpid()}")
+        unprefixed.close()
 
 
 def test_one_client_serves_every_call(redis_cache):
@@ -82,6 +102,7 @@ class TestRedisThatStopsAnswering:
 
     def test_a_working_redis_is_used_again_after_the_pause(self, redis_cache, monkeypatch):
         monkeypatch.setattr(Outage, "PAUSE", 0.2)
+        redis_cache.set("probe", 1, 30)
         redis_cache._cache.outage.begin()
         with pytest.raises(redis.ConnectionError):
             redis_cache.get("probe")

@@ -204,6 +204,9 @@ def _cache_from_environment() -> dict:
         return {
             "BACKEND": "metsinfo.cache.RedisCache",
             "LOCATION": redis_url,
+            # Several sites (or test runs) may share one Redis database, each under its own prefix;
+            # clearing one clears only its keys (metsinfo.cache.RedisCache.clear).
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", ""),
             "OPTIONS": {"socket_connect_timeout": timeout, "socket_timeout": timeout},
         }
     # A file cache is shared by every gunicorn worker on this machine, unlike a per-process
