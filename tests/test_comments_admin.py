@@ -165,7 +165,7 @@ def test_reapproving_a_reported_comment_starts_the_count_again(client, moderator
     assert comment.status == "pending"
 
     client.force_login(moderator)
-    client.post(QUEUE, {"action": "approve", "_selected_action": [comment.pk]})
+    client.post(QUEUE, {"action": "approve", "_selected_action": [comment.pk], "confirm": "yes"})  # held: reported
     client.logout()
     comment.refresh_from_db()
     assert (comment.status, comment.report_count, comment.reports.count()) == ("approved", 0, 0)

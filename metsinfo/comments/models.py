@@ -59,7 +59,7 @@ class Comment(models.Model):
         OTHER = "other", _("Other")
 
     class Reason(models.TextChoices):
-        NONE = "", _("None")
+        NONE = "", _("Not held")
         HONEYPOT = "honeypot", _("Filled in the hidden field (likely a bot)")
         LINKS = "links", _("Too many links")
         EMAIL_IN_TEXT = "email-in-text", _("Email address in the text")
