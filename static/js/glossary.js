@@ -1,8 +1,9 @@
 /* metsinfo: read a glossary word's meaning where it is used.
    Without JavaScript each glossary word is a link to its entry on the glossary page. With it,
-   the link becomes a disclosure button: activating it shows the definition just after the word
-   (fetched once from the glossary page, which is cached), with a link to the full entry;
-   activating it again, or pressing Escape, hides it. */
+   the link becomes a disclosure button: activating it shows the definition (fetched once from the
+   glossary page, which is cached), with a link to the full entry; activating it again, or
+   pressing Escape, hides it. The meaning opens after the paragraph (or at the end of the list
+   item or cell) that holds the word, so it never splits a sentence in two. */
 (function () {
   "use strict";
   var links = document.querySelectorAll(".prose a.glossary-link");
@@ -26,7 +27,19 @@
     box.className = "term-definition";
     box.id = "term-definition-" + index;
     box.hidden = true;
-    link.insertAdjacentElement("afterend", box);
+    var block = link.closest("p, blockquote, li, dd, td, th");
+    if (!block) {
+      link.insertAdjacentElement("afterend", box);
+    } else if (block.matches("p, blockquote")) {
+      // After the paragraph, and after the boxes of earlier words in it: in the words' order.
+      var after = block;
+      while (after.nextElementSibling && after.nextElementSibling.classList.contains("term-definition")) {
+        after = after.nextElementSibling;
+      }
+      after.insertAdjacentElement("afterend", box);
+    } else {
+      block.appendChild(box);
+    }
     link.setAttribute("role", "button");
     link.setAttribute("aria-expanded", "false");
     link.setAttribute("aria-controls", box.id);
