@@ -5,7 +5,7 @@ from django.urls import include, path
 
 from metsinfo.articles import views as article_views
 from metsinfo.articles.discovery import SITEMAPS, ArticleUpdatesFeed, robots_txt
-from metsinfo.health import healthz
+from metsinfo.lib.health import healthz
 
 admin.site.site_header = "metsinfo editors' desk"
 admin.site.site_title = "metsinfo editors' desk"

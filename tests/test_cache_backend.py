@@ -8,7 +8,7 @@ import pytest
 import redis
 from django.core.cache import caches
 
-from metsinfo.cache import FileBasedCache, Outage, RedisCache
+from metsinfo.lib.cache import FileBasedCache, Outage, RedisCache
 from tests.helpers import redis_settings, within
 
 REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/12"
