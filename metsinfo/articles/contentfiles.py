@@ -12,7 +12,6 @@ from pathlib import Path
 
 import markdown
 
-SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _META_KEY_RE = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)$")
 _META_CONTINUATION_RE = re.compile(r"^[ ]{4,}(?P<value>.*)$")
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

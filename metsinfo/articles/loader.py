@@ -22,7 +22,6 @@ from pathlib import Path
 from django.db import transaction
 
 from metsinfo.articles.contentfiles import (
-    SLUG_RE,
     ContentError,
     ParsedFile,
     Problem,
@@ -35,12 +34,21 @@ from metsinfo.articles.contentfiles import (
     reviewed_fields,
 )
 from metsinfo.articles.glossaryfile import TermSource, read_glossary
-from metsinfo.articles.models import Article, GlossaryTerm, Section, SectionKind, SupportPage, fingerprint
+from metsinfo.articles.models import (
+    Article,
+    GlossaryTerm,
+    Section,
+    SectionKind,
+    SupportPage,
+    fingerprint,
+    glossary_entry_url,
+)
 from metsinfo.articles.references import numbers_of
 from metsinfo.articles.rendering import Glossary, heading_level_problems, split_aliases
 from metsinfo.articles.signals import content_loaded
+from metsinfo.lib.slugs import SLUG_RE
 
-__all__ = ["SLUG_RE", "ContentError", "Problem", "load_content", "read_content"]
+__all__ = ["ContentError", "Problem", "load_content", "read_content"]
 
 ARTICLE_FILE = "article.md"
 GLOSSARY_FILE = "glossary.md"
@@ -336,7 +344,8 @@ def plan_changes(sources: ContentSources, *, force: bool = False) -> Plan:
     plan.only_in_database += [f"glossary term '{term.term}'" for term in existing_terms.values()]
 
     glossary = Glossary.build(
-        (source.slug, source.fields["term"], split_aliases(source.fields["aliases"])) for source in sources.terms
+        ((source.slug, source.fields["term"], split_aliases(source.fields["aliases"])) for source in sources.terms),
+        url_for=glossary_entry_url,
     )
     existing_articles = {article.slug: article for article in Article.objects.prefetch_related("sections")}
     for source in sources.articles:

@@ -14,7 +14,7 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
-from metsinfo.articles.models import Article, Section, SectionKind
+from metsinfo.articles.models import Article, GlossaryTerm, Section, SectionKind
 from metsinfo.articles.rendering import Glossary
 
 
@@ -57,7 +57,7 @@ class PreviewMixin(admin.ModelAdmin):
         formsets, _ = self._create_formsets(request, unsaved, change=obj is not None)
         if not all(formset.is_valid() for formset in formsets):
             return self._preview_errors(request, [f.errors for formset in formsets for f in formset.forms])
-        glossary = Glossary.from_database()
+        glossary = GlossaryTerm.objects.as_glossary()
         return self.render_preview(request, unsaved, formsets, glossary)
 
     def render_preview(self, request: HttpRequest, obj, formsets, glossary: Glossary) -> HttpResponse:

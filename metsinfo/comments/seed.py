@@ -14,10 +14,11 @@ from pathlib import Path
 
 from django.dispatch import receiver
 
-from metsinfo.articles.loader import SLUG_RE, ContentError, Problem
+from metsinfo.articles.loader import ContentError, Problem
 from metsinfo.articles.models import Article
 from metsinfo.articles.signals import content_loaded
 from metsinfo.comments.models import Comment
+from metsinfo.lib.slugs import SLUG_RE
 
 COMMENTS_FILE = "comments.md"
 _ROLES = {label.lower(): value for value, label in Comment.Role.choices} | {v: v for v in Comment.Role.values}
