@@ -4,7 +4,8 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from metsinfo.articles import views as article_views
-from metsinfo.articles.discovery import SITEMAPS, ArticleUpdatesFeed, robots_txt
+from metsinfo.articles.feeds import ArticleUpdatesFeed
+from metsinfo.articles.sitemaps import SITEMAPS
 from metsinfo.lib.health import healthz
 
 admin.site.site_header = "metsinfo editors' desk"
@@ -13,7 +14,7 @@ admin.site.index_title = "Content, glossary and review"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
-    path("robots.txt", robots_txt, name="robots"),
+    path("robots.txt", article_views.robots_txt, name="robots"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("feed/", ArticleUpdatesFeed(), name="feed"),
     path(settings.ADMIN_PATH, admin.site.urls),

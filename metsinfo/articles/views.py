@@ -2,12 +2,14 @@
 
 import sys
 
+from django.conf import settings
 from django.core import signing
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
-from django.views.decorators.cache import never_cache
+from django.urls import reverse
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -124,6 +126,20 @@ def clinical_review(request: HttpRequest, token: str) -> HttpResponse:
     response = render(request, "articles/article.html", context, status=200 if approval or unchanged else 409)
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+@cache_control(max_age=86400, public=True)
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    """Keep crawlers out of the admin, review links and comment endpoints; point them at the sitemap."""
+    lines = [
+        "User-agent: *",
+        f"Disallow: /{settings.ADMIN_PATH}",
+        "Disallow: /review/",
+        "Disallow: /comments/",
+        "Allow: /",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
 @requires_csrf_token
