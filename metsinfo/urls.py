@@ -20,6 +20,7 @@ urlpatterns = [
     path(settings.ADMIN_PATH, admin.site.urls),
     path("", include("metsinfo.articles.urls")),
     path("", include("metsinfo.comments.urls")),
+    path("", include("metsinfo.editorial.urls")),
 ]
 
 handler404 = article_views.page_not_found

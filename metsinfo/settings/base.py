@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "axes",
     "metsinfo.articles",
     "metsinfo.comments",
+    "metsinfo.editorial",
     "metsinfo.ops",
 ]
 

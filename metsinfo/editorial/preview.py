@@ -65,7 +65,7 @@ class PreviewMixin(admin.ModelAdmin):
 
     def _preview_errors(self, request: HttpRequest, errors: list) -> HttpResponse:
         messages = [f"{field}: {' '.join(problems)}" for error in errors for field, problems in error.items()]
-        return render(request, "articles/preview_errors.html", {"errors": messages}, status=400)
+        return render(request, "editorial/preview_errors.html", {"errors": messages}, status=400)
 
 
 def unsaved_sections(article: Article, formsets, glossary: Glossary) -> list[Section]:
