@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "metsinfo.articles",
     "metsinfo.comments",
     "metsinfo.editorial",
+    "metsinfo.contentsync",
     "metsinfo.ops",
 ]
 

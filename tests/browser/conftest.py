@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group, User
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from metsinfo.articles.loader import load_content
+from metsinfo.contentsync.plan import load_content
 from metsinfo.lib.groups import create_group
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls made by fixtures here are
