@@ -4,8 +4,9 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from metsinfo.articles import views as article_views
-from metsinfo.articles.discovery import SITEMAPS, ArticleUpdatesFeed, robots_txt
-from metsinfo.health import healthz
+from metsinfo.articles.feeds import ArticleUpdatesFeed
+from metsinfo.articles.sitemaps import SITEMAPS
+from metsinfo.lib.health import healthz
 
 admin.site.site_header = "metsinfo editors' desk"
 admin.site.site_title = "metsinfo editors' desk"
@@ -13,12 +14,13 @@ admin.site.index_title = "Content, glossary and review"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
-    path("robots.txt", robots_txt, name="robots"),
+    path("robots.txt", article_views.robots_txt, name="robots"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("feed/", ArticleUpdatesFeed(), name="feed"),
     path(settings.ADMIN_PATH, admin.site.urls),
     path("", include("metsinfo.articles.urls")),
     path("", include("metsinfo.comments.urls")),
+    path("", include("metsinfo.editorial.urls")),
 ]
 
 handler404 = article_views.page_not_found

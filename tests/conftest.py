@@ -12,7 +12,7 @@ import pytest
 from django.conf import settings
 from webtest import TestApp
 
-from metsinfo.articles.loader import load_content
+from metsinfo.contentsync.plan import load_content
 
 SEED_FILE = settings.BASE_DIR.parent / "shared" / "seed" / "000_41cfa57a80354ca3.txt"
 SEED_COMMENT_COUNT = 9

@@ -13,9 +13,9 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from metsinfo.articles.loader import load_content
 from metsinfo.articles.models import Article, GlossaryTerm, Section
 from metsinfo.comments.models import Comment, Reply
+from metsinfo.contentsync.plan import load_content
 
 MODELS = [Article, Section, Section.history.model, Article.history.model, GlossaryTerm, Comment, Reply]
 

@@ -8,7 +8,7 @@ import pytest
 import redis
 from django.core.cache import caches
 
-from metsinfo.cache import FileBasedCache, Outage, RedisCache
+from metsinfo.lib.cache import FileBasedCache, Outage, RedisCache
 from tests.helpers import redis_settings, within
 
 #: The Redis database this test run owns (make test's TEST_REDIS_URL); none on the SQLite pass.

@@ -5,7 +5,7 @@ import ipaddress
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from metsinfo.clientip import client_address, client_pseudonym
+from metsinfo.lib.clientip import client_address, client_pseudonym
 
 
 @pytest.fixture

@@ -5,12 +5,12 @@ import time
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from metsinfo.cache import FileBasedCache
 from metsinfo.comments import ratelimit, spam
 from metsinfo.comments.forms import CommentForm
 from metsinfo.comments.models import Comment
 from metsinfo.comments.rendering import render_comment
-from metsinfo.env import env_rate
+from metsinfo.lib.cache import FileBasedCache
+from metsinfo.settings.env import env_rate
 from tests.comments_helpers import form_data
 
 

@@ -7,8 +7,9 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from metsinfo.articles.loader import ContentError, load_content
 from metsinfo.comments.models import Comment
+from metsinfo.contentsync.contentfiles import ContentError
+from metsinfo.contentsync.plan import load_content
 from tests.conftest import SEED_COMMENT_COUNT, SEED_FILE
 from tests.helpers import page_text
 

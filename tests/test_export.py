@@ -8,9 +8,9 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from metsinfo.articles.exporter import export_content
-from metsinfo.articles.loader import load_content
 from metsinfo.articles.models import Article, GlossaryTerm, Section
+from metsinfo.contentsync.exporter import export_content
+from metsinfo.contentsync.plan import load_content
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,9 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from metsinfo.articles.history import sentence_diff
-from metsinfo.articles.loader import load_content
 from metsinfo.articles.models import GlossaryTerm, Section
+from metsinfo.contentsync.plan import load_content
+from metsinfo.editorial.history import sentence_diff
 from tests.helpers import section_form
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,10 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from metsinfo.articles.loader import ContentError, load_content, read_content
 from metsinfo.articles.models import Article, GlossaryTerm, Section, SectionKind
+from metsinfo.contentsync.contentfiles import ContentError
+from metsinfo.contentsync.parse import read_content
+from metsinfo.contentsync.plan import load_content
 
 #: A section file's two parts after its header: the plain words, then the detail.
 LAYERS = "\n\n::: plain\nIn short.\n\n::: detailed\n"

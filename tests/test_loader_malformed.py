@@ -12,7 +12,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from metsinfo.articles.loader import load_content
+from metsinfo.contentsync.plan import load_content
 
 SYMPTOMS = "demo__symptoms.md"
 #: A section file's two parts after its header: the plain words, then the detail.

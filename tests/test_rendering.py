@@ -4,6 +4,11 @@ import pytest
 
 from metsinfo.articles.rendering import Glossary, heading_level_problems, render_markdown
 
+
+def glossary_entry(slug: str) -> str:
+    return f"/glossary/#{slug}"
+
+
 GLOSSARY = Glossary.build(
     [
         ("osteoclast", "Osteoclast", ["osteoclasts"]),
@@ -11,7 +16,8 @@ GLOSSARY = Glossary.build(
         ("spinal-cord-compression", "Spinal cord compression", []),
         ("pet", "PET", ["positron emission tomography"]),
         ("hypercalcaemia", "Hypercalcaemia", ["hypercalcemia"]),
-    ]
+    ],
+    url_for=glossary_entry,
 )
 
 
@@ -136,4 +142,4 @@ class TestGlossaryLinks:
 
     def test_no_glossary_means_no_links(self):
         assert "glossary-link" not in render("Osteoclasts.", glossary=None)
-        assert "glossary-link" not in render("Osteoclasts.", glossary=Glossary.build([]))
+        assert "glossary-link" not in render("Osteoclasts.", glossary=Glossary.build([], url_for=glossary_entry))

@@ -17,10 +17,10 @@ from django.core.management import call_command
 from django.db import connections, transaction
 from django.test import Client
 
-from metsinfo.articles import review
-from metsinfo.articles.loader import load_content
 from metsinfo.articles.models import Article, GlossaryTerm, ReviewApproval, Section, SupportPage
 from metsinfo.comments.models import Comment, Reply
+from metsinfo.contentsync.plan import load_content
+from metsinfo.editorial import review
 from tests.comments_helpers import ARTICLE_URL, POST_URL, form_data
 from tests.helpers import page_text
 

@@ -7,8 +7,8 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
-from metsinfo.articles import review
 from metsinfo.articles.models import Article, ReviewApproval, Section
+from metsinfo.editorial import review
 from tests.conftest import ARTICLE_SLUG
 from tests.helpers import page_text
 

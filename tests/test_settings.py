@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from metsinfo.env import env_bool, env_int, env_list
+from metsinfo.settings.env import env_bool, env_int, env_list
 
 STRONG_KEY = "k" * 20 + "0123456789abcdefghijklmnopqrstuvwxyz"
 

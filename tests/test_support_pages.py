@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from metsinfo.articles.exporter import export_content
-from metsinfo.articles.loader import ContentError, load_content
 from metsinfo.articles.models import SupportPage
+from metsinfo.contentsync.contentfiles import ContentError
+from metsinfo.contentsync.exporter import export_content
+from metsinfo.contentsync.plan import load_content
 from tests.helpers import page_text
 
 PAGE = (

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from metsinfo.articles.contentfiles import SLUG_RE
+from metsinfo.lib.slugs import SLUG_RE
 
 #: ``[^key]`` in Markdown text.
 CITATION = re.compile(r"\[\^([^\]\s]*)\]")

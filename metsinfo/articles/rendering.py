@@ -5,18 +5,21 @@ heading ids, ``[^key]`` citations numbered from the page's reference list, table
 lists, "what the evidence says" notes as admonitions), then glossary links on the first use of
 each term, then bleach with an explicit allow-list, so even an editor's raw HTML cannot put a
 script on the page.
+
+Rendering is a pure function of the text, the :class:`Glossary` and the reference numbers: this
+module knows no model and no URL. The glossary carries ``url_for``, which the model side gives it
+(``GlossaryTerm.objects.as_glossary()``), to address each term's entry.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import Element
 
 import bleach
 import markdown
-from django.urls import reverse
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
@@ -55,14 +58,15 @@ LOWEST_BODY_HEADING = 3
 
 @dataclass(frozen=True)
 class Glossary:
-    """The glossary's names (terms and aliases) compiled into one matcher."""
+    """The glossary's names (terms and aliases) compiled into one matcher; ``url_for(slug)`` addresses an entry."""
 
+    url_for: Callable[[str], str]
     slug_by_name: dict[str, str] = field(default_factory=dict)
     pattern: re.Pattern[str] | None = None
 
     @classmethod
-    def build(cls, entries: Iterable[tuple[str, str, Iterable[str]]]) -> Glossary:
-        """Build from ``(slug, term, aliases)`` triples."""
+    def build(cls, entries: Iterable[tuple[str, str, Iterable[str]]], *, url_for: Callable[[str], str]) -> Glossary:
+        """Build from ``(slug, term, aliases)`` triples; links to a term go to ``url_for(slug)``."""
         slug_by_name: dict[str, str] = {}
         names: list[str] = []
         for slug, term, aliases in entries:
@@ -72,20 +76,12 @@ class Glossary:
                     slug_by_name[name.lower()] = slug
                     names.append(name)
         if not names:
-            return cls()
+            return cls(url_for)
         # Longest first, so "spinal cord compression" wins over a shorter name inside it.
         names.sort(key=len, reverse=True)
         alternatives = "|".join(_name_pattern(name) for name in names)
         pattern = re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
-        return cls(slug_by_name=slug_by_name, pattern=pattern)
-
-    @classmethod
-    def from_database(cls) -> Glossary:
-        """Build from every ``GlossaryTerm`` (one query)."""
-        from metsinfo.articles.models import GlossaryTerm
-
-        rows = GlossaryTerm.objects.values_list("slug", "term", "aliases")
-        return cls.build((slug, term, split_aliases(aliases)) for slug, term, aliases in rows)
+        return cls(url_for, slug_by_name=slug_by_name, pattern=pattern)
 
     def slug_for(self, text: str) -> str | None:
         """Return the slug of the term that ``text`` names, if any."""
@@ -102,11 +98,6 @@ def _name_pattern(name: str) -> str:
 def split_aliases(aliases: str) -> list[str]:
     """Aliases are stored comma-separated."""
     return [alias.strip() for alias in aliases.split(",") if alias.strip()]
-
-
-def glossary_url(slug: str) -> str:
-    """The glossary entry's address; the glossary page has one anchor per term."""
-    return f"{reverse('articles:glossary')}#{slug}"
 
 
 class _GlossaryLinker(Treeprocessor):
@@ -149,7 +140,7 @@ class _GlossaryLinker(Treeprocessor):
             slug = self.glossary.slug_for(match.group(0))
             assert slug is not None
             self.linked.add(slug)
-            link = Element("a", {"class": "glossary-link", "href": glossary_url(slug)})
+            link = Element("a", {"class": "glossary-link", "href": self.glossary.url_for(slug)})
             link.text = match.group(0)
             before, rest = rest[: match.start()], rest[match.end() :]
             if links:

@@ -16,7 +16,6 @@ from functools import reduce
 
 from django.db import connection
 from django.db.models import Q, QuerySet
-from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
@@ -128,6 +127,5 @@ def search(words: list[str]) -> list[Result]:
         text = _excerpt_source(words, page.body_html)
         results.append(Result(page.title, page.get_absolute_url(), "Support page", highlight(text, words)))
     for term in _matching(GlossaryTerm.objects.all(), "term", ("definition", "aliases"), words):
-        url = f"{reverse('articles:glossary')}#{term.slug}"
-        results.append(Result(term.term, url, "Glossary", highlight(term.definition, words)))
+        results.append(Result(term.term, term.get_absolute_url(), "Glossary", highlight(term.definition, words)))
     return results

@@ -27,5 +27,4 @@ urlpatterns = [
     path("support/", views.support_index, name="support"),
     path("support/<slug:slug>/", views.support_page, name="support_page"),
     path("search/", views.search_page, name="search"),
-    path("review/<str:token>/", views.clinical_review, name="review"),
 ]

@@ -2,16 +2,17 @@
 
 import sys
 
-from django.core import signing
+from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseServerError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.template import loader
-from django.views.decorators.cache import never_cache
+from django.urls import reverse
+from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import requires_csrf_token
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_safe
 
-from metsinfo.articles import review, search
+from metsinfo.articles import search
 from metsinfo.articles.caching import reader_is_staff, reader_page
 from metsinfo.articles.models import Article, GlossaryTerm, SupportPage
 
@@ -95,35 +96,18 @@ def search_page(request: HttpRequest) -> HttpResponse:
     return render(request, "articles/search.html", context)
 
 
-@never_cache
-@require_http_methods(["GET", "POST"])
-def clinical_review(request: HttpRequest, token: str) -> HttpResponse:
-    """A clinician reads the article through a signed link and may approve it."""
-    try:
-        review_request = review.read_link_token(token)
-    except signing.SignatureExpired:
-        return render(request, "articles/review_link_problem.html", {"expired": True}, status=410)
-    except signing.BadSignature:
-        return render(request, "articles/review_link_problem.html", {"expired": False}, status=400)
-    article = get_object_or_404(Article.objects.prefetch_related("sections"), pk=review_request.article_id)
-    approval = article.approvals.filter(version=review_request.version).first()
-    unchanged = review.text_version(article) == review_request.version
-    if request.method == "POST" and approval is None and unchanged:
-        review.approve(article, review_request)
-        return redirect(request.path)
-    context = {
-        "article": article,
-        "sections": article.sections.all(),
-        "review": {
-            "request": review_request,
-            "approval": approval,
-            "unchanged": unchanged,
-            "next_review_due": review.next_review_due(),
-        },
-    }
-    response = render(request, "articles/article.html", context, status=200 if approval or unchanged else 409)
-    response["X-Robots-Tag"] = "noindex"
-    return response
+@cache_control(max_age=86400, public=True)
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    """Keep crawlers out of the admin, review links and comment endpoints; point them at the sitemap."""
+    lines = [
+        "User-agent: *",
+        f"Disallow: /{settings.ADMIN_PATH}",
+        "Disallow: /review/",
+        "Disallow: /comments/",
+        "Allow: /",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
 @requires_csrf_token

@@ -10,7 +10,6 @@ class CommentsConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from metsinfo.articles.caching import pages_changed
-        from metsinfo.comments import seed  # noqa: F401  (connects to articles' content_loaded signal)
         from metsinfo.comments.models import Comment, Reply
 
         def comments_changed(sender, instance, using: str, created: bool = False, **kwargs) -> None:

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
-from metsinfo.clientip import client_address
+from metsinfo.lib.clientip import client_address
 
 logger = logging.getLogger(__name__)
 
@@ -24,7 +24,7 @@ logger = logging.getLogger(__name__)
 def client_key(request: HttpRequest) -> str:
     """A keyed hash of the client address: stable for rate limits, useless to anyone without the key.
 
-    The address is the one behind trusted proxies (``TRUSTED_PROXIES``), see ``metsinfo.clientip``.
+    The address is the one behind trusted proxies (``TRUSTED_PROXIES``), see ``metsinfo.lib.clientip``.
     """
     address = client_address(request)
     return hmac.new(settings.SECRET_KEY.encode(), f"client:{address}".encode(), hashlib.sha256).hexdigest()
@@ -62,7 +62,7 @@ def hit(key: str, *, limit: int, window: int, scope: str = "comment") -> bool:
 
 
 def _count(cache_key: str, *, timeout: int) -> int:
-    # Both steps are atomic on Redis and on the site's file cache (metsinfo.cache.FileBasedCache).
+    # Both steps are atomic on Redis and on the site's file cache (metsinfo.lib.cache.FileBasedCache).
     # Each value can only rise while an attempt is being decided and every allowed attempt
     # stays counted, so concurrent attempts never let more than ``limit`` through.
     if cache.add(cache_key, 1, timeout=timeout):

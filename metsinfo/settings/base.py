@@ -9,7 +9,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-from metsinfo.env import env_bool, env_int, env_list, env_rate, env_str
+from metsinfo.settings.env import env_bool, env_int, env_list, env_rate, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 CONTENT_DIR = Path(env_str("CONTENT_DIR", str(BASE_DIR / "content")))
@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "axes",
     "metsinfo.articles",
     "metsinfo.comments",
+    "metsinfo.editorial",
+    "metsinfo.contentsync",
     "metsinfo.ops",
 ]
 
@@ -202,7 +204,7 @@ def _cache_from_environment() -> dict:
         # and the page is rendered from the database instead.
         timeout = env_int("REDIS_TIMEOUT", default=1, minimum=1)
         return {
-            "BACKEND": "metsinfo.cache.RedisCache",
+            "BACKEND": "metsinfo.lib.cache.RedisCache",
             "LOCATION": redis_url,
             # Several sites (or test runs) may share one Redis database, each under its own prefix;
             # clearing one clears only its keys (metsinfo.cache.RedisCache.clear).
@@ -212,7 +214,7 @@ def _cache_from_environment() -> dict:
     # A file cache is shared by every gunicorn worker on this machine, unlike a per-process
     # memory cache, so rate limits and cache invalidation hold across workers.
     return {
-        "BACKEND": "metsinfo.cache.FileBasedCache",
+        "BACKEND": "metsinfo.lib.cache.FileBasedCache",
         "LOCATION": env_str("CACHE_DIR", str(VAR_DIR / "cache")),
     }
 
@@ -266,7 +268,7 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", default=5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", default=30, minimum=1))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_CLIENT_IP_CALLABLE = "metsinfo.clientip.client_pseudonym"
+AXES_CLIENT_IP_CALLABLE = "metsinfo.lib.clientip.client_pseudonym"
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = False

@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
-from metsinfo.env import env_bool, env_int
+from metsinfo.settings.env import env_bool, env_int
 
 from .base import *  # noqa: F403
 from .base import DEBUG, SECRET_KEY, _mailers

@@ -10,8 +10,8 @@ from django.conf import settings
 from django.contrib.auth.models import Group, User
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from metsinfo.articles.loader import load_content
-from metsinfo.groups import create_group
+from metsinfo.contentsync.plan import load_content
+from metsinfo.lib.groups import create_group
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls made by fixtures here are
 # ordinary synchronous ones, so Django's async-safety guard would be a false alarm.

@@ -13,11 +13,13 @@ from metsinfo.articles.models.content import (
     Article,
     ArticleQuerySet,
     GlossaryTerm,
+    GlossaryTermQuerySet,
     ReviewApproval,
     Section,
-    rerender_all,
+    glossary_entry_url,
 )
 from metsinfo.articles.models.pages import PageQuerySet, SupportPage
+from metsinfo.articles.models.rerender import rerender_all
 
 __all__ = [
     "READABILITY_FIELDS",
@@ -25,6 +27,7 @@ __all__ = [
     "Article",
     "ArticleQuerySet",
     "GlossaryTerm",
+    "GlossaryTermQuerySet",
     "PageQuerySet",
     "ReadabilityFields",
     "ReviewApproval",
@@ -34,5 +37,6 @@ __all__ = [
     "SectionKind",
     "SupportPage",
     "fingerprint",
+    "glossary_entry_url",
     "rerender_all",
 ]

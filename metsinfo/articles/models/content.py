@@ -105,7 +105,7 @@ class Article(ReviewedContent, ReadabilityFields):
 
     def save(self, *args, **kwargs) -> None:
         if _source_may_change(kwargs, "summary"):
-            self.render(Glossary.from_database())
+            self.render(GlossaryTerm.objects.as_glossary())
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -124,7 +124,7 @@ class Article(ReviewedContent, ReadabilityFields):
 
     def rerender_sections(self) -> int:
         """Re-render every section (after the reference list changed); return how many changed."""
-        glossary = Glossary.from_database()
+        glossary = GlossaryTerm.objects.as_glossary()
         changed = 0
         for section in self.sections.all():
             section.article = self
@@ -196,7 +196,7 @@ class Section(ReadabilityFields):
     def save(self, *args, **kwargs) -> None:
         self.position = SectionKind.position_of(self.kind)
         if _source_may_change(kwargs, "body"):
-            self.render(Glossary.from_database())
+            self.render(GlossaryTerm.objects.as_glossary())
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -267,6 +267,20 @@ class ReviewApproval(models.Model):
         return f"{self.article} approved by {self.reviewer}"
 
 
+def glossary_entry_url(slug: str) -> str:
+    """The address of a term's entry: the glossary page has one anchor per term."""
+    return f"{reverse('articles:glossary')}#{slug}"
+
+
+class GlossaryTermQuerySet(models.QuerySet):
+    def as_glossary(self) -> Glossary:
+        """These terms compiled for the Markdown renderer's glossary links (one query)."""
+        rows = self.values_list("slug", "term", "aliases")
+        return Glossary.build(
+            ((slug, term, split_aliases(aliases)) for slug, term, aliases in rows), url_for=glossary_entry_url
+        )
+
+
 class GlossaryTerm(models.Model):
     CONTENT_FIELDS = ("term", "definition", "aliases")
 
@@ -280,6 +294,7 @@ class GlossaryTerm(models.Model):
     )
     loaded_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     updated = models.DateTimeField(auto_now=True)
+    objects = GlossaryTermQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["loaded_fingerprint"])
 
     class Meta:
@@ -289,7 +304,7 @@ class GlossaryTerm(models.Model):
         return self.term
 
     def get_absolute_url(self) -> str:
-        return f"{reverse('articles:glossary')}#{self.slug}"
+        return glossary_entry_url(self.slug)
 
     def content_fingerprint(self) -> str:
         """Hash of the editable content, to detect changes made outside the loader."""
@@ -298,24 +313,3 @@ class GlossaryTerm(models.Model):
     @property
     def alias_list(self) -> list[str]:
         return split_aliases(self.aliases)
-
-
-def rerender_all() -> int:
-    """Re-render every stored lead and section (after a glossary change); return how many changed."""
-    glossary = Glossary.from_database()
-    changed = 0
-    for article in Article.objects.all():
-        if article.render(glossary):
-            article.save(update_fields=["summary_html", *READABILITY_FIELDS])
-            changed += 1
-    for section in Section.objects.select_related("article"):
-        if section.render(glossary):
-            section.save(update_fields=Section.RENDERED_FIELDS)
-            changed += 1
-    from metsinfo.articles.models.pages import SupportPage
-
-    for page in SupportPage.objects.all():
-        if page.render(glossary):
-            page.save(update_fields=["body_html", *READABILITY_FIELDS])
-            changed += 1
-    return changed

@@ -14,7 +14,7 @@ from metsinfo.articles.models.base import (
     _source_may_change,
     fingerprint,
 )
-from metsinfo.articles.models.content import Article
+from metsinfo.articles.models.content import Article, GlossaryTerm
 from metsinfo.articles.rendering import Glossary, render_markdown
 
 
@@ -84,7 +84,7 @@ class SupportPage(ReviewedContent, ReadabilityFields):
 
     def save(self, *args, **kwargs) -> None:
         if _source_may_change(kwargs, "body"):
-            self.render(Glossary.from_database())
+            self.render(GlossaryTerm.objects.as_glossary())
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

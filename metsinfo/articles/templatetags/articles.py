@@ -1,5 +1,6 @@
 """Template tags for article pages: absolute addresses and structured data for search engines."""
 
+import json
 from functools import lru_cache
 
 import segno
@@ -7,9 +8,9 @@ from django import template
 from django.conf import settings
 from django.utils.safestring import SafeString, mark_safe
 
-from metsinfo.articles.discovery import medical_web_page_json_ld
-
 register = template.Library()
+
+_JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
 @register.filter
@@ -26,6 +27,29 @@ def absolute(path: str) -> str:
 def article_json_ld(article) -> SafeString:
     """schema.org MedicalWebPage JSON-LD for ``article`` at its public address."""
     return medical_web_page_json_ld(article, absolute(article.get_absolute_url()))
+
+
+def medical_web_page_json_ld(article, url: str) -> SafeString:
+    """schema.org MedicalWebPage about the condition, with its review date, as a JSON-LD script."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "MedicalWebPage",
+        "name": article.title,
+        "description": article.description,
+        "url": url,
+        "inLanguage": "en-GB",
+        "about": {"@type": "MedicalCondition", "name": "Breast cancer bone metastasis"},
+        "audience": {"@type": "PeopleAudience", "audienceType": "Patients and carers"},
+    }
+    if article.updated:  # an article previewed before its first save has no date yet
+        data["dateModified"] = article.updated.date().isoformat()
+    # "Reviewed" means clinically reviewed: without a reviewer the date is only when it was updated.
+    if article.is_clinically_reviewed:
+        data["reviewedBy"] = {"@type": "Person", "name": article.reviewer}
+        if article.last_reviewed:
+            data["lastReviewed"] = article.last_reviewed.isoformat()
+    payload = json.dumps(data, ensure_ascii=False).translate(_JSON_ESCAPES)
+    return mark_safe(f'<script type="application/ld+json">{payload}</script>')  # noqa: S308 (escaped above)
 
 
 @lru_cache(maxsize=256)

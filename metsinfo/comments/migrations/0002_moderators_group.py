@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from metsinfo.groups import create_group
+from metsinfo.lib.groups import create_group
 
 MODERATOR_PERMISSIONS = {
     "comment": ["change", "view"],

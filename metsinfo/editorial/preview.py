@@ -14,7 +14,7 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
-from metsinfo.articles.models import Article, Section, SectionKind
+from metsinfo.articles.models import Article, GlossaryTerm, Section, SectionKind
 from metsinfo.articles.rendering import Glossary
 
 
@@ -57,7 +57,7 @@ class PreviewMixin(admin.ModelAdmin):
         formsets, _ = self._create_formsets(request, unsaved, change=obj is not None)
         if not all(formset.is_valid() for formset in formsets):
             return self._preview_errors(request, [f.errors for formset in formsets for f in formset.forms])
-        glossary = Glossary.from_database()
+        glossary = GlossaryTerm.objects.as_glossary()
         return self.render_preview(request, unsaved, formsets, glossary)
 
     def render_preview(self, request: HttpRequest, obj, formsets, glossary: Glossary) -> HttpResponse:
@@ -65,7 +65,7 @@ class PreviewMixin(admin.ModelAdmin):
 
     def _preview_errors(self, request: HttpRequest, errors: list) -> HttpResponse:
         messages = [f"{field}: {' '.join(problems)}" for error in errors for field, problems in error.items()]
-        return render(request, "articles/preview_errors.html", {"errors": messages}, status=400)
+        return render(request, "editorial/preview_errors.html", {"errors": messages}, status=400)
 
 
 def unsaved_sections(article: Article, formsets, glossary: Glossary) -> list[Section]:

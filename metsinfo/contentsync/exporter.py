@@ -1,4 +1,4 @@
-"""Write the database back to ``content/`` in exactly the format :mod:`loader` reads.
+"""Write the database back to ``content/`` in exactly the format :mod:`parse` reads.
 
 Editors' changes made in the admin can then be kept in version control. Loading what this writes
 gives back the same rows, and exporting again gives the same bytes (tested).
@@ -10,8 +10,8 @@ import os
 import tempfile
 from pathlib import Path
 
-from metsinfo.articles.loader import ARTICLE_FILE, DETAILED_MARK, GLOSSARY_FILE, PAGES_FOLDER, PLAIN_MARK
 from metsinfo.articles.models import Article, GlossaryTerm, Section, SupportPage
+from metsinfo.contentsync.parse import ARTICLE_FILE, DETAILED_MARK, GLOSSARY_FILE, PAGES_FOLDER, PLAIN_MARK
 
 
 def _header(pairs: list[tuple[str, list[str]]]) -> str:

@@ -1,6 +1,6 @@
 """Reading one content file: its metadata header, its body, and every problem with file and line.
 
-Shared by the loader (articles, sections, support pages) and the comments app's seed reader.
+Shared by :mod:`parse` (articles, sections, support pages), :mod:`glossaryfile` and :mod:`commentsfile`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,9 @@ from pathlib import Path
 
 import markdown
 
-SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+from metsinfo.articles.models import Article
+from metsinfo.articles.references import citation_problems, parse_sources
+
 _META_KEY_RE = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)$")
 _META_CONTINUATION_RE = re.compile(r"^[ ]{4,}(?P<value>.*)$")
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -156,9 +158,6 @@ def date_value(parsed: ParsedFile, key: str, problems: list[Problem]) -> date | 
 
 def reviewed_fields(parsed: ParsedFile, problems: list[Problem]) -> dict[str, object]:
     """Status, review dates, reviewer, description and sources: the header articles and pages share."""
-    from metsinfo.articles.models import Article
-    from metsinfo.articles.references import parse_sources
-
     status = single(parsed, "status") or Article.Status.DRAFT
     if status not in Article.Status.values:
         problems.append(
@@ -188,8 +187,6 @@ def reviewed_fields(parsed: ParsedFile, problems: list[Problem]) -> dict[str, ob
 
 def citations_checked(parsed: ParsedFile, text: str, first_line: int, known: set[str], problems: list[Problem]) -> None:
     """Report unknown ``[^key]`` citations and footnote definitions in ``text`` with their file line."""
-    from metsinfo.articles.references import citation_problems
-
     for line, message in citation_problems(text, known):
         problems.append(Problem(parsed.path, first_line + line - 1, message))
 

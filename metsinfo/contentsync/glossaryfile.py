@@ -7,8 +7,8 @@ from pathlib import Path
 
 from django.utils.text import slugify
 
-from metsinfo.articles.contentfiles import Problem, display_path, read_text
 from metsinfo.articles.rendering import split_aliases
+from metsinfo.contentsync.contentfiles import Problem, display_path, read_text
 
 
 @dataclass

@@ -1,9 +1,7 @@
-"""Read ``content/`` and bring the database in line with it.
+"""Read ``content/``: every file parsed, every problem (file, line, what to fix) collected.
 
-Reading and writing are separate: :func:`read_content` parses every file and collects every
-problem (file, line, what to fix) before anything is touched; :func:`plan_changes` compares the
-files with the database; :func:`apply_changes` writes the plan in one transaction. So a bad file
-changes nothing, a second run finds nothing to do, and ``--dry-run`` shows the plan.
+The first of load_content's two steps: :func:`read_content` touches no database row, so a bad
+file changes nothing; :mod:`plan` then compares what it read with the database and applies it.
 
 Layout (``content/README.md`` gives the format)::
 
@@ -19,10 +17,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import transaction
-
-from metsinfo.articles.contentfiles import (
-    SLUG_RE,
+from metsinfo.articles.models import SectionKind
+from metsinfo.articles.references import numbers_of
+from metsinfo.articles.rendering import heading_level_problems
+from metsinfo.contentsync.contentfiles import (
     ContentError,
     ParsedFile,
     Problem,
@@ -34,18 +32,13 @@ from metsinfo.articles.contentfiles import (
     required,
     reviewed_fields,
 )
-from metsinfo.articles.glossaryfile import TermSource, read_glossary
-from metsinfo.articles.models import Article, GlossaryTerm, Section, SectionKind, SupportPage, fingerprint
-from metsinfo.articles.references import numbers_of
-from metsinfo.articles.rendering import Glossary, heading_level_problems, split_aliases
-from metsinfo.articles.signals import content_loaded
-
-__all__ = ["SLUG_RE", "ContentError", "Problem", "load_content", "read_content"]
+from metsinfo.contentsync.glossaryfile import TermSource, read_glossary
+from metsinfo.lib.slugs import SLUG_RE
 
 ARTICLE_FILE = "article.md"
 GLOSSARY_FILE = "glossary.md"
 PAGES_FOLDER = "pages"
-#: Files in an article folder that are not sections (reader comments are the comments app's).
+#: Files in an article folder that are not sections (comments.md: see :mod:`commentsfile`).
 NOT_SECTIONS = frozenset({ARTICLE_FILE, "comments.md"})
 
 REVIEWED_KEYS = {"title", "status", "last-reviewed", "next-review-due", "reviewer", "description", "sources"}
@@ -265,130 +258,3 @@ def read_content(root: Path) -> ContentSources:
     if problems:
         raise ContentError(problems)
     return ContentSources(articles=articles, terms=terms, pages=pages)
-
-
-# --- Comparing with the database ------------------------------------------------------------
-
-
-@dataclass
-class Change:
-    """One row to create or update, and the fields that differ."""
-
-    action: str  # "create", "update", "re-render"
-    label: str
-    instance: Article | Section | GlossaryTerm | SupportPage
-    fields: dict[str, object]
-
-    def __str__(self) -> str:
-        detail = f" ({', '.join(self.fields)})" if self.action == "update" else ""
-        return f"{self.action} {self.label}{detail}"
-
-
-@dataclass
-class Plan:
-    changes: list[Change] = field(default_factory=list)
-    conflicts: list[str] = field(default_factory=list)
-    kept_edits: list[str] = field(default_factory=list)
-    only_in_database: list[str] = field(default_factory=list)
-    #: Changes reported by other apps' ``content_loaded`` receivers (e.g. seed comments).
-    other_changes: list[str] = field(default_factory=list)
-
-    @property
-    def is_empty(self) -> bool:
-        return not self.changes and not self.other_changes
-
-
-def _compare(instance, label: str, wanted: dict[str, object], plan: Plan, force: bool) -> bool:
-    """Plan what ``instance`` needs to match its file; return True if its text stays as it is.
-
-    Three versions meet here: the file, the database, and the file as last loaded (its
-    fingerprint). An editor's change wins over an unchanged file; when both changed, the
-    loader stops rather than lose either, unless forced.
-    """
-    if instance.pk is None:
-        plan.changes.append(Change("create", label, instance, wanted))
-        return False
-    in_file, in_database, last_loaded = fingerprint(wanted), instance.content_fingerprint(), instance.loaded_fingerprint
-    if in_database == in_file:
-        if last_loaded != in_file:
-            plan.changes.append(Change("mark as loaded", label, instance, {}))
-        return True
-    differing = {name: value for name, value in wanted.items() if getattr(instance, name) != value}
-    editor_changed = in_database != last_loaded
-    file_changed = in_file != last_loaded
-    if editor_changed and not force:
-        if file_changed:
-            plan.conflicts.append(f"{label} (changed in the admin and in the file: {', '.join(differing)})")
-        else:
-            plan.kept_edits.append(f"{label} (changed in the admin; the file has not changed since the last load)")
-        return True
-    plan.changes.append(Change("update", label, instance, differing))
-    return False
-
-
-def plan_changes(sources: ContentSources, *, force: bool = False) -> Plan:
-    """Compare parsed files with the database; nothing is written."""
-    plan = Plan()
-    existing_terms = {term.slug: term for term in GlossaryTerm.objects.all()}
-    for source in sources.terms:
-        term = existing_terms.pop(source.slug, None) or GlossaryTerm(slug=source.slug)
-        _compare(term, f"glossary term '{source.fields['term']}'", source.fields, plan, force)
-    plan.only_in_database += [f"glossary term '{term.term}'" for term in existing_terms.values()]
-
-    glossary = Glossary.build(
-        (source.slug, source.fields["term"], split_aliases(source.fields["aliases"])) for source in sources.terms
-    )
-    existing_articles = {article.slug: article for article in Article.objects.prefetch_related("sections")}
-    for source in sources.articles:
-        article = existing_articles.pop(source.slug, None) or Article(slug=source.slug)
-        label = f"article {source.slug}"
-        if _compare(article, label, source.fields, plan, force) and article.render(glossary):
-            # Same text, but the glossary or renderer changed: the stored HTML is stale.
-            plan.changes.append(Change("re-render", label, article, {}))
-        sections = {section.kind: section for section in article.sections.all()} if article.pk else {}
-        # Numbered from the file's reference list, which may have changed while the text did not.
-        numbers = numbers_of(str(source.fields["sources"]))
-        for section_source in source.sections:
-            label = f"section {source.slug}/{section_source.kind}"
-            section = sections.pop(section_source.kind, None) or Section(article=article, kind=section_source.kind)
-            if _compare(section, label, section_source.fields, plan, force) and section.render(glossary, numbers):
-                plan.changes.append(Change("re-render", label, section, {}))
-        plan.only_in_database += [f"section {source.slug}/{kind}" for kind in sections]
-    plan.only_in_database += [f"article {slug}" for slug in existing_articles]
-
-    existing_pages = {page.slug: page for page in SupportPage.objects.all()}
-    for source in sources.pages:
-        page = existing_pages.pop(source.slug, None) or SupportPage(slug=source.slug)
-        label = f"support page {source.slug}"
-        if _compare(page, label, source.fields, plan, force) and page.render(glossary):
-            plan.changes.append(Change("re-render", label, page, {}))
-    plan.only_in_database += [f"support page {slug}" for slug in existing_pages]
-    return plan
-
-
-@transaction.atomic
-def apply_changes(plan: Plan) -> None:
-    """Write every change in one transaction, glossary first so sections link to new terms."""
-    order = {GlossaryTerm: 0, Article: 1, Section: 2, SupportPage: 3}
-    for change in sorted(plan.changes, key=lambda change: order[type(change.instance)]):
-        instance = change.instance
-        for name, value in change.fields.items():
-            setattr(instance, name, value)
-        instance.loaded_fingerprint = instance.content_fingerprint()
-        # Shown in the revision history, so editors can tell the loader's saves from their own.
-        instance._change_reason = f"load_content: {change.action}"
-        instance.save()
-
-
-def load_content(root: Path, *, dry_run: bool = False, force: bool = False) -> Plan:
-    """Read, plan and (unless ``dry_run``) apply; raise on bad files or unforced conflicts."""
-    sources = read_content(root)
-    plan = plan_changes(sources, force=force)
-    if plan.conflicts:
-        return plan
-    with transaction.atomic():
-        if not dry_run:
-            apply_changes(plan)
-        for _receiver, changes in content_loaded.send(sender=Plan, root=root, dry_run=dry_run):
-            plan.other_changes.extend(changes or [])
-    return plan

@@ -3,7 +3,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from metsinfo.articles.loader import ContentError, load_content
+from metsinfo.contentsync.contentfiles import ContentError
+from metsinfo.contentsync.plan import load_content
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
-from metsinfo.articles.exporter import export_content
+from metsinfo.contentsync.exporter import export_content
 
 
 class Command(BaseCommand):

@@ -11,13 +11,13 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from metsinfo.articles import review as review_links
-from metsinfo.articles.admin_forms import ArticleForm, SectionForm, SupportPageForm
-from metsinfo.articles.admin_readability import jargon_report, layers_report, readability_report, reading_age_cell
-from metsinfo.articles.history import ReadableDiffHelper
 from metsinfo.articles.models import Article, GlossaryTerm, ReviewState, Section, SupportPage, rerender_all
-from metsinfo.articles.preview import PreviewMixin, preview_response, unsaved_sections
 from metsinfo.articles.rendering import Glossary
+from metsinfo.editorial import review as review_links
+from metsinfo.editorial.forms import ArticleForm, SectionForm, SupportPageForm
+from metsinfo.editorial.history import ReadableDiffHelper
+from metsinfo.editorial.preview import PreviewMixin, preview_response, unsaved_sections
+from metsinfo.editorial.readability_admin import jargon_report, layers_report, readability_report, reading_age_cell
 
 
 class HistoryMixin(SimpleHistoryAdmin):
@@ -152,7 +152,7 @@ class ArticleAdmin(ReadabilityMixin, PreviewMixin, HistoryMixin):
         link = None
         if request.method == "POST" and form.is_valid():
             token = review_links.make_link_token(article, form.cleaned_data["reviewer"])
-            link = request.build_absolute_uri(reverse("articles:review", args=[token]))
+            link = request.build_absolute_uri(reverse("editorial:review", args=[token]))
         context = {
             **self.admin_site.each_context(request),
             "title": f"Clinical review link: {article}",

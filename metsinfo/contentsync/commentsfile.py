@@ -1,5 +1,8 @@
 """Reader comments kept in ``content/<article-slug>/comments.md``, loaded by ``load_content``.
 
+The rows are the comments app's; reading them from content/ is this app's job, so ``comments``
+knows nothing of content files. Connected to ``content_loaded`` by ``ContentSyncConfig.ready``.
+
 Comments are separated by a line holding only ``---``. A comment may start with ``Name:`` and
 ``Role:`` lines and a blank line; the rest is its text, kept exactly as written. Loaded comments
 are approved (they were published with the original article). Loading is idempotent: each comment
@@ -14,10 +17,11 @@ from pathlib import Path
 
 from django.dispatch import receiver
 
-from metsinfo.articles.loader import SLUG_RE, ContentError, Problem
 from metsinfo.articles.models import Article
-from metsinfo.articles.signals import content_loaded
 from metsinfo.comments.models import Comment
+from metsinfo.contentsync.contentfiles import ContentError, Problem
+from metsinfo.contentsync.signals import content_loaded
+from metsinfo.lib.slugs import SLUG_RE
 
 COMMENTS_FILE = "comments.md"
 _ROLES = {label.lower(): value for value, label in Comment.Role.choices} | {v: v for v in Comment.Role.values}
@@ -79,7 +83,7 @@ def load_seed_comments(sender, root: Path, dry_run: bool, **kwargs) -> list[str]
     for path in sorted(root.glob(f"*/{COMMENTS_FILE}")):
         slug = path.parent.name
         if not SLUG_RE.match(slug):
-            continue  # the article loader has already reported this folder
+            continue  # parse.read_content has already reported this folder
         comments = parse_comments(path, path.relative_to(root.parent))
         article = Article.objects.filter(slug=slug).first()
         existing = set(Comment.objects.filter(seed_key__isnull=False).values_list("seed_key", flat=True))
