@@ -32,7 +32,7 @@ EXCERPT = 220  # characters
 @dataclass(frozen=True)
 class Concept:
     label: str
-    forms: frozenset[Form]
+    forms: tuple[Form, ...]  # sorted, so that every process adds up the same scores in the same order
 
 
 def concepts(words: list[str], index: Index) -> list[Concept]:
@@ -47,14 +47,14 @@ def concepts(words: list[str], index: Index) -> list[Concept]:
             if size == 1 and (words[position] in STOP_WORDS or (len(words[position]) < 2 and not form[0].isdigit())):
                 break
             label = " ".join(words[position : position + size])
-            forms = frozenset({form, *index.related.get(form, ())})
+            forms = tuple(sorted({form, *index.related.get(form, ())}))
             if all(c.forms != forms for c in found):
                 found.append(Concept(label, forms))
             position += size - 1
             break
         position += 1
     if not found:  # only stop words ("can I"): search for them after all
-        found = [Concept(word, frozenset({(stem(word),)})) for word in dict.fromkeys(words) if len(word) >= 2]
+        found = [Concept(word, ((stem(word),),)) for word in dict.fromkeys(words) if len(word) >= 2]
     return found
 
 
