@@ -83,13 +83,14 @@ def support_page(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 @reader_page
 def search_page(request: HttpRequest) -> HttpResponse:
-    """``/search/?q=``: sections and glossary terms, matches highlighted; a helpful page when none."""
+    """``/search/?q=``: sections, support pages and glossary terms, best first; close words when none."""
     query = request.GET.get("q", "")[: search.MAX_QUERY].strip()
-    words = search.words_of(query)
+    answer = search.answer(query)
     context = {
         "query": query,
-        "words": words,
-        "results": search.search(words),
+        "words": search.words_of(query),
+        "results": answer.results,
+        "suggestions": answer.suggestions,
         "sections": search.published_sections(),
     }
     # Result pages name /search/ as their canonical address, so search engines keep one copy.

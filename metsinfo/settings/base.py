@@ -207,7 +207,7 @@ def _cache_from_environment() -> dict:
             "BACKEND": "metsinfo.lib.cache.RedisCache",
             "LOCATION": redis_url,
             # Several sites (or test runs) may share one Redis database, each under its own prefix;
-            # clearing one clears only its keys (metsinfo.cache.RedisCache.clear).
+            # clearing one clears only its keys (metsinfo.lib.cache.RedisCache.clear).
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", ""),
             "OPTIONS": {"socket_connect_timeout": timeout, "socket_timeout": timeout},
         }
