@@ -96,3 +96,39 @@ def test_an_opened_meaning_follows_the_paragraph_and_does_not_split_its_sentence
     assert paragraph.evaluate("p => p.textContent") == before, "nothing was put inside the sentence"
     assert meaning.evaluate("box => box.previousElementSibling.tagName") in ("P", "SPAN")
     assert meaning.evaluate("box => box.closest('p')") is None
+
+
+DIAGRAM = """() => {
+  const svg = [...document.querySelectorAll(".diagram svg")].find(s => s.getClientRects().length);
+  const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+  const label = svg.querySelector("text.diagram-text");
+  const outside = [];
+  for (const text of svg.querySelectorAll("text")) {
+    const box = text.getBBox();
+    const rect = text.previousElementSibling;
+    if (rect && rect.tagName === "rect") {
+      const r = rect.getBBox();
+      if (box.x < r.x || box.y < r.y || box.x + box.width > r.x + r.width || box.y + box.height > r.y + r.height) {
+        outside.push(text.textContent.trim());
+      }
+    }
+    if (box.x < 0 || box.x + box.width > svg.viewBox.baseVal.width) outside.push(text.textContent.trim());
+  }
+  return {kind: svg.getAttribute("class"), labelPx: parseFloat(getComputedStyle(label).fontSize) * scale, outside};
+}"""
+
+
+def test_the_diagrams_labels_grow_with_the_text(live_site: str, big_text: Page, browser):
+    normal = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True).new_page()
+    try:
+        normal.goto(f"{live_site}{ARTICLE}mechanism/")
+        at_100 = normal.evaluate(DIAGRAM)
+    finally:
+        normal.context.close()
+    big_text.goto(f"{live_site}{ARTICLE}mechanism/")
+    at_200 = big_text.evaluate(DIAGRAM)
+    assert at_100["kind"] == "diagram-wide" and at_200["kind"] == "diagram-narrow"
+    assert at_200["labelPx"] >= 1.5 * at_100["labelPx"], (at_100, at_200)
+    assert at_100["outside"] == [] and at_200["outside"] == [], "every label inside its box"
+    big_text.locator(".diagram svg.diagram-narrow").scroll_into_view_if_needed()
+    screenshot(big_text, "large-text-diagram")
