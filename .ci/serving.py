@@ -29,6 +29,7 @@ def production_env(port: int, **settings: str) -> dict[str, str]:
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
         DJANGO_SECURE_SSL_REDIRECT="false",
+        SITE_URL=f"http://127.0.0.1:{port}",
         GUNICORN_ACCESS_LOG="",
         PORT=str(port),
     )

@@ -78,6 +78,7 @@ class LiveSite:
             DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
             DJANGO_ALLOWED_HOSTS="127.0.0.1",
             DJANGO_SECURE_SSL_REDIRECT="false",
+            SITE_URL="http://127.0.0.1",
             DATABASE_URL=self.database_url,
             CACHE_DIR=str(tmp / "cache"),
             STATIC_ROOT=str(tmp / "static"),

@@ -20,10 +20,10 @@ def test_sitemap_lists_every_public_page(client):
     locations = {
         loc.text for loc in ET.fromstring(response.content).iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")
     }
-    expected = {"http://testserver/", "http://testserver/glossary/", f"http://testserver{ARTICLE_URL}"}
-    expected |= {f"http://testserver{ARTICLE_URL}{kind}/" for kind in SectionKind.values}
-    expected |= {"http://testserver/support/"}
-    expected |= {f"http://testserver/support/{slug}/" for slug in ("getting-help", "living-with", "questions-to-ask")}
+    expected = {f"{settings.SITE_URL}/", f"{settings.SITE_URL}/glossary/", f"{settings.SITE_URL}{ARTICLE_URL}"}
+    expected |= {f"{settings.SITE_URL}{ARTICLE_URL}{kind}/" for kind in SectionKind.values}
+    expected |= {f"{settings.SITE_URL}/support/"}
+    expected |= {f"{settings.SITE_URL}/support/{slug}/" for slug in ("getting-help", "living-with", "questions-to-ask")}
     assert locations == expected
 
 
@@ -36,7 +36,7 @@ def test_robots_txt(client):
     text = client.get("/robots.txt").text
     assert "Disallow: /admin/" in text
     assert "Disallow: /review/" in text
-    assert "Sitemap: http://testserver/sitemap.xml" in text
+    assert f"Sitemap: {settings.SITE_URL}/sitemap.xml" in text
 
 
 def test_atom_feed_of_article_updates(client):
@@ -93,3 +93,15 @@ def test_shared_links_name_the_public_address_whatever_host_was_asked(client, se
     for host in ("testserver", "metsinfo.internal"):
         html = client.get(f"{ARTICLE_URL}symptoms/", headers={"Host": host}).text
         assert f'<link rel="canonical" href="https://metsinfo.example{ARTICLE_URL}symptoms/">' in html
+
+
+@pytest.mark.parametrize("path", ["/sitemap.xml", "/feed/", "/robots.txt"])
+def test_sitemap_feed_and_robots_name_site_url_never_the_host(client, settings, path):
+    settings.ALLOWED_HOSTS = ["testserver", "evil.example"]
+    settings.SITE_URL = "https://metsinfo.example"
+    text = client.get(path, headers={"Host": "evil.example"}).content.decode()
+    assert "https://metsinfo.example/" in text
+    assert "evil.example" not in text and "testserver" not in text
+    addresses = re.findall(r"https?://[^\s<\"']+", text)
+    public = [a for a in addresses if not a.startswith(("http://www.w3.org", "http://www.sitemaps.org"))]
+    assert public and all(a.startswith("https://metsinfo.example/") for a in public), public

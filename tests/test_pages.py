@@ -257,7 +257,13 @@ def test_the_mechanism_diagram_is_an_accessible_inline_svg(client, path):
 
     html = client.get(f"{ARTICLE_URL}{path}").text
     figure = re.search(r'<figure class="diagram".*?</figure>', html, re.S).group(0)
-    assert '<svg viewBox="0 0 360 520" role="img" aria-labelledby="cycle-title cycle-desc"' in figure
+    assert (
+        '<svg class="diagram-wide" viewBox="0 0 360 520" role="img" aria-labelledby="cycle-title cycle-desc"' in figure
+    )
+    narrow = (
+        '<svg class="diagram-narrow" viewBox="0 0 190 806" role="img" aria-labelledby="cycle-title-narrow cycle-desc"'
+    )
+    assert narrow in figure, "and the one-column drawing for large text"
     assert '<title id="cycle-title">' in figure and '<desc id="cycle-desc">' in figure
     steps = re.findall(r"<li>(.*?)</li>", figure.split("<figcaption", 1)[1])
     assert len(steps) == 5, "a text alternative, step by step"

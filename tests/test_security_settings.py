@@ -17,6 +17,7 @@ def test_check_deploy_reports_nothing_with_production_settings():
         DJANGO_SETTINGS_MODULE="metsinfo.settings.prod",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="metsinfo.example",
+        SITE_URL="https://metsinfo.example",
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -66,7 +67,11 @@ def test_cookies_are_http_only_and_secure_in_production():
         "print(s.SESSION_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, s.CSRF_COOKIE_SECURE, s.CSRF_COOKIE_HTTPONLY)"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL"))}
-    env.update(DJANGO_SETTINGS_MODULE="metsinfo.settings.prod", DJANGO_SECRET_KEY=secrets.token_urlsafe(50))
+    env.update(
+        DJANGO_SETTINGS_MODULE="metsinfo.settings.prod",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        SITE_URL="https://metsinfo.example",
+    )
     result = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", code],
         env=env, cwd=settings.BASE_DIR, capture_output=True, text=True, check=True,

@@ -16,6 +16,7 @@ STRONG_KEY = "k" * 20 + "0123456789abcdefghijklmnopqrstuvwxyz"
 def load_settings(module: str, **env: str) -> subprocess.CompletedProcess:
     """Import a settings module in a fresh interpreter with exactly ``env`` on top of a clean base."""
     base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL"))}
+    base.setdefault("SITE_URL", "https://metsinfo.example")
     code = (
         f"import {module} as s; print(s.DEBUG, s.ALLOWED_HOSTS, s.DATABASES['default']['ENGINE'], "
         "s.CACHES['default']['BACKEND'])"
@@ -153,3 +154,24 @@ def test_admin_path_can_move():
         check=False,
     )
     assert result.stdout.strip() == "/editors-desk/", result.stderr
+
+
+class TestSiteUrl:
+    def test_in_development_it_follows_port(self):
+        code = "import metsinfo.settings.dev as s; print(s.SITE_URL)"
+        base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SITE_URL", "PORT"))}
+        result = subprocess.run(
+            [sys.executable, "-c", code], env={**base, "PORT": "8821"}, capture_output=True, text=True,
+            cwd=settings.BASE_DIR, check=False,
+        )  # fmt: skip
+        assert result.stdout.strip() == "http://127.0.0.1:8821", result.stderr
+
+    def test_production_refuses_to_start_without_it(self):
+        result = load_settings("metsinfo.settings.prod", DJANGO_SECRET_KEY=STRONG_KEY, SITE_URL="")
+        assert result.returncode != 0
+        assert "SITE_URL is required in production" in result.stderr
+
+    @pytest.mark.parametrize("bad", ["metsinfo.example", "ftp://metsinfo.example", "https://metsinfo.example/sub"])
+    def test_a_malformed_address_is_refused(self, bad):
+        result = load_settings("metsinfo.settings.dev", SITE_URL=bad)
+        assert result.returncode != 0 and "SITE_URL" in result.stderr

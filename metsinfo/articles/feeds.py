@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -16,8 +17,15 @@ class ArticleUpdatesFeed(Feed):
     title = "metsinfo: article updates"
     subtitle = "New and updated pages about breast cancer that has spread to the bone."
 
+    # Every address is absolute, from SITE_URL, so the feed never names the request's Host.
     def link(self) -> str:
-        return reverse("articles:home")
+        return settings.SITE_URL + reverse("articles:home")
+
+    def feed_url(self) -> str:
+        return settings.SITE_URL + reverse("feed")
+
+    def item_link(self, article: Article) -> str:
+        return settings.SITE_URL + article.get_absolute_url()
 
     def items(self):
         return Article.objects.published().order_by("-updated")[:50]

@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from metsinfo.articles.models import Article, Section, SupportPage
 
 
-class PagesSitemap(Sitemap):
+class SiteSitemap(Sitemap):
+    """Addresses on ``SITE_URL``, the site's one public address, whatever Host the request named."""
+
+    @property
+    def protocol(self) -> str:  # type: ignore[override]
+        return urlsplit(settings.SITE_URL).scheme
+
+    def get_domain(self, site=None) -> str:
+        return urlsplit(settings.SITE_URL).netloc
+
+
+class PagesSitemap(SiteSitemap):
     changefreq = "monthly"
 
     def items(self) -> list[str]:
@@ -18,7 +32,7 @@ class PagesSitemap(Sitemap):
         return reverse(item)
 
 
-class ArticleSitemap(Sitemap):
+class ArticleSitemap(SiteSitemap):
     changefreq = "monthly"
     priority = 1.0
 
@@ -29,7 +43,7 @@ class ArticleSitemap(Sitemap):
         return article.updated
 
 
-class SectionSitemap(Sitemap):
+class SectionSitemap(SiteSitemap):
     changefreq = "monthly"
     priority = 0.8
 
@@ -40,7 +54,7 @@ class SectionSitemap(Sitemap):
         return section.updated
 
 
-class SupportPageSitemap(Sitemap):
+class SupportPageSitemap(SiteSitemap):
     changefreq = "monthly"
     priority = 0.8
 

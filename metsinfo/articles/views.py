@@ -106,7 +106,7 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         "Disallow: /review/",
         "Disallow: /comments/",
         "Allow: /",
-        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+        f"Sitemap: {settings.SITE_URL}{reverse('sitemap')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 

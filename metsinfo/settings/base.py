@@ -124,7 +124,12 @@ COMMENTS_MODERATOR_EMAILS = env_list("COMMENTS_MODERATOR_EMAILS", [])
 COMMENTS_RETENTION_DAYS = env_int("COMMENTS_RETENTION_DAYS", default=90, minimum=1)
 # Newest comments shown under the article; older ones are on numbered pages of the same size.
 COMMENTS_PER_PAGE = env_int("COMMENTS_PER_PAGE", default=20, minimum=1)
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The site's one public address, for canonical links, link previews, QR codes, printed addresses,
+# the sitemap, the feed and robots.txt (never the request's Host header). In development it
+# follows PORT, so `make run PORT=8821` links to the address it serves; production must set it.
+SITE_URL = env_str("SITE_URL", f"http://127.0.0.1:{env_int('PORT', default=8000, minimum=1)}").rstrip("/")
+if not SITE_URL.startswith(("http://", "https://")) or "/" in SITE_URL.split("://", 1)[1]:
+    raise ImproperlyConfigured(f"SITE_URL={SITE_URL!r} must be an address like https://metsinfo.example.org")
 
 
 def _mailers(default_backend: str) -> dict:

@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
-from metsinfo.settings.env import env_bool, env_int
+from metsinfo.settings.env import env_bool, env_int, env_str
 
 from .base import *  # noqa: F403
 from .base import DEBUG, SECRET_KEY, _mailers
@@ -16,6 +16,11 @@ if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
     raise ImproperlyConfigured("DJANGO_SECRET_KEY is too weak: use at least 50 random characters.")
 if DEBUG:
     raise ImproperlyConfigured("DJANGO_DEBUG must not be true with production settings.")
+if not env_str("SITE_URL"):
+    raise ImproperlyConfigured(
+        "SITE_URL is required in production: the site's public address, such as https://metsinfo.example.org. "
+        "Links, link previews, QR codes, the sitemap and the feed are built from it."
+    )
 
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 SESSION_COOKIE_SECURE = True
