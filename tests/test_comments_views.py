@@ -340,3 +340,45 @@ def test_the_background_sender_closes_them_even_when_sending_fails(seeded, setti
     monkeypatch.setattr(notifications.connections, "close_all", lambda: closed.append(True))
     notifications._send_in_background(10**9)  # no such comment: logged, not raised
     assert closed == [True]
+
+
+class TestAfterReportingAndSending:
+    """Usability findings 1.13 and 1.14: the reader lands where they were, and knows what happens next."""
+
+    def test_after_reporting_the_reader_returns_to_that_comment_marked_as_reported(self, client):
+        comment = Comment.objects.approved().first()
+        response = client.post(f"/comments/{comment.pk}/report/")
+        assert response.status_code == 302
+        assert response["Location"] == f"{ARTICLE_URL}#comment-{comment.pk}"
+        page = client.get(response["Location"]).text
+        item = re.search(rf'<li id="comment-{comment.pk}".*?</li>', page, re.S).group(0)
+        assert "You reported this comment." in page_text(item)
+        assert "Report this comment" not in page_text(item)
+        assert "You reported this comment." not in page_text(client.get(ARTICLE_URL).text), "shown once, to them"
+
+    def test_a_comment_on_an_older_page_is_returned_to_on_that_page(self, client, settings):
+        settings.COMMENTS_PER_PAGE = 2
+        oldest = Comment.objects.approved().order_by("created", "pk").first()
+        response = client.post(f"/comments/{oldest.pk}/report/")
+        location = response["Location"]
+        assert re.fullmatch(rf"{ARTICLE_URL}comments/page/\d+/#comment-{oldest.pk}", location), location
+        page = client.get(location).text
+        assert f'id="comment-{oldest.pk}"' in page and "You reported this comment." in page_text(page)
+
+    def test_reporting_again_from_the_same_browser_says_so(self, client):
+        comment = Comment.objects.approved().first()
+        client.post(f"/comments/{comment.pk}/report/")
+        again = page_text(client.get(f"/comments/{comment.pk}/report/").text)
+        assert "You have already reported this comment" in again
+        assert "Yes, report this comment" not in again
+
+    def test_a_comment_hidden_by_the_report_returns_the_reader_to_the_comments(self, client, settings):
+        settings.COMMENTS_REPORT_THRESHOLD = 1
+        comment = Comment.objects.approved().first()
+        response = client.post(f"/comments/{comment.pk}/report/", follow=True)
+        assert "hidden until a moderator has looked at it" in page_text(response.content.decode())
+
+    def test_the_thank_you_says_when_moderators_usually_look(self, client, settings):
+        settings.COMMENTS_REVIEW_DAYS = 3
+        response = client.post(f"{ARTICLE_URL}comments/", form_data(), follow=True)
+        assert "Moderators usually check new comments within 3 working days." in page_text(response.content.decode())

@@ -10,10 +10,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import EmptyPage, Paginator
-from django.db.models import F
+from django.db.models import F, Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -27,6 +28,29 @@ from metsinfo.comments.models import Comment, CommentReport
 from metsinfo.comments.notifications import notify_moderators
 
 THANK_YOU = "Thank you. Your comment will appear after a moderator has checked it."
+#: The tag the thank-you for a report carries, with the comment's number: its page marks it.
+REPORTED_TAG = "reported-comment-{pk}"
+
+
+def _thank_you() -> str:
+    days = settings.COMMENTS_REVIEW_DAYS
+    when = "within 1 working day" if days == 1 else f"within {days} working days"
+    return f"{THANK_YOU} Moderators usually check new comments {when}."
+
+
+def comment_address(comment: Comment) -> str:
+    """Where a reader finds an approved comment: the article or the older page it is on."""
+    article = comment.article
+    newer = (
+        Comment.objects.approved()
+        .filter(article=article)
+        .filter(Q(created__gt=comment.created) | Q(created=comment.created, pk__gt=comment.pk))
+    )
+    number = newer.count() // settings.COMMENTS_PER_PAGE + 1
+    page = article.get_absolute_url() if number == 1 else reverse("comments:page", args=[article.slug, number])
+    return f"{page}#comment-{comment.pk}"
+
+
 RATE_LIMITED = (
     "You have sent several comments in a short time. Please wait a few minutes, then send this one again: "
     "your text is kept below."
@@ -61,7 +85,7 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
     if comment.status == Comment.Status.PENDING:
         notify_moderators(comment)
     # The same thanks whatever was caught: a bot learns nothing from the answer.
-    messages.success(request, THANK_YOU)
+    messages.success(request, _thank_you())
     return redirect(f"{article.get_absolute_url()}#comments")
 
 
@@ -97,7 +121,8 @@ def comment_page(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         page = paginator.page(number)
     except EmptyPage:
         raise Http404("There is no such page of comments.") from None
-    return render(request, "comments/page.html", {"article": article, "page": page, "comments": page.object_list})
+    context = {"article": article, "page": page, "comments": page.object_list}
+    return render(request, "comments/page.html", context)
 
 
 @csrf_protect
@@ -105,11 +130,13 @@ def comment_page(request: HttpRequest, slug: str, number: int) -> HttpResponse:
 def report_comment(request: HttpRequest, pk: int) -> HttpResponse:
     """GET asks the reader to confirm (a stray tap reports nothing); POST records the report."""
     comment = get_object_or_404(Comment.objects.approved().select_related("article"), pk=pk)
+    key = ratelimit.client_key(request)
     if request.method == "GET":
-        response = render(request, "comments/report.html", {"comment": comment})
+        already = CommentReport.objects.filter(comment=comment, client_key=key).exists()
+        context = {"comment": comment, "already": already, "back": comment_address(comment)}
+        response = render(request, "comments/report.html", context)
         response["X-Robots-Tag"] = "noindex"
         return response
-    key = ratelimit.client_key(request)
     if ratelimit.hit(key, limit=30, window=3600, scope="report"):
         reason = request.POST.get("reason", "").strip()[:1000]
         _, created = CommentReport.objects.get_or_create(comment=comment, client_key=key, defaults={"reason": reason})
@@ -119,8 +146,15 @@ def report_comment(request: HttpRequest, pk: int) -> HttpResponse:
             if comment.report_count >= settings.COMMENTS_REPORT_THRESHOLD:
                 comment.status, comment.held_reason = Comment.Status.PENDING, Comment.Reason.REPORTED
                 comment.save(update_fields=["status", "held_reason"])
-    messages.success(request, "Thank you for telling us. A moderator will look at this comment.")
-    return redirect(f"{comment.article.get_absolute_url()}#comments")
+    if comment.status != Comment.Status.APPROVED:  # hidden by this report: back to the comments
+        messages.success(request, "Thank you for telling us. The comment is hidden until a moderator has looked at it.")
+        return redirect(f"{comment.article.get_absolute_url()}#comments")
+    messages.success(
+        request,
+        "Thank you for telling us. A moderator will look at this comment.",
+        extra_tags=REPORTED_TAG.format(pk=pk),
+    )
+    return redirect(comment_address(comment))
 
 
 @require_safe

@@ -121,6 +121,8 @@ COMMENTS_MAX_LINKS = env_int("COMMENTS_MAX_LINKS", default=1)
 COMMENTS_REPORT_THRESHOLD = env_int("COMMENTS_REPORT_THRESHOLD", default=3, minimum=1)
 COMMENTS_NOTIFY_EVERY_MINUTES = env_int("COMMENTS_NOTIFY_EVERY_MINUTES", default=30, minimum=1)
 COMMENTS_MODERATOR_EMAILS = env_list("COMMENTS_MODERATOR_EMAILS", [])
+# What the thank-you after a comment promises: moderators usually look within this many working days.
+COMMENTS_REVIEW_DAYS = env_int("COMMENTS_REVIEW_DAYS", default=2, minimum=1)
 COMMENTS_RETENTION_DAYS = env_int("COMMENTS_RETENTION_DAYS", default=90, minimum=1)
 # Newest comments shown under the article; older ones are on numbered pages of the same size.
 COMMENTS_PER_PAGE = env_int("COMMENTS_PER_PAGE", default=20, minimum=1)

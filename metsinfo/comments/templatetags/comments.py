@@ -38,6 +38,21 @@ def comment_area(context: template.Context, article) -> dict:
     }
 
 
+@register.simple_tag(takes_context=True)
+def reported_here(context: template.Context) -> set[int]:
+    """Comments this reader has just reported (the thank-you message names them), to mark them.
+
+    A page with a message is that reader's own (never cached), so the mark is theirs alone.
+    """
+    reported = set()
+    for message in context.get("messages") or ():
+        for tag in message.extra_tags.split():
+            prefix, _, pk = tag.rpartition("-")
+            if prefix == "reported-comment" and pk.isdigit():
+                reported.add(int(pk))
+    return reported
+
+
 @register.simple_tag
 def comments_awaiting_review() -> int:
     """For the admin index: how many comments wait in the moderation queue."""
