@@ -56,7 +56,7 @@ def test_article_link_previews(client):
     assert '<meta property="og:title" content="Understanding Breast Cancer Bone Metastasis">' in html
     assert f'<meta property="og:url" content="{settings.SITE_URL}{ARTICLE_URL}">' in html
     assert f'<meta name="twitter:description" content="{article.description[:60]}' in html
-    assert '<meta name="twitter:card" content="summary">' in html
+    assert '<meta name="twitter:card" content="summary_large_image">' in html
 
 
 def test_section_link_previews_use_the_key_points(client):

@@ -1,4 +1,4 @@
-"""Page weight budget: the article and everything it loads, compressed, at most 40 KB, one origin."""
+"""Page weight budget: the article and everything it loads, compressed, at most 44 KB, one origin."""
 
 import gzip
 import re
@@ -9,7 +9,8 @@ from django.contrib.staticfiles import finders
 from tests.conftest import ARTICLE_SLUG
 
 pytestmark = pytest.mark.usefixtures("seeded")
-BUDGET = 40 * 1024
+# 40 KB until the printed "Words used on this page" list (71 meanings, about 3.5 KB) joined it.
+BUDGET = 44 * 1024
 _TAG = re.compile(r"<(link|script|img|source)\b([^>]*)>")
 _URL = re.compile(r'\b(?:href|src)="([^"]+)"')
 #: <link> relations that make the browser download something (canonical, alternate... do not).

@@ -134,7 +134,8 @@ def test_printed_handouts(live_site: str, desktop: Page, tmp_path):
     """Print drops navigation, forms and comments, shows the QR code; the plain handout is short.
 
     Each section prints its urgent-help card, key points and plain words first, on at most three
-    A4 pages; the detailed text follows from a new page.
+    A4 pages at 12 pt; the detailed text follows from a new page, then the words explained and the
+    sources (13 pages in all for the longest section, treatments, against at most 8 at the old 10 pt).
     """
     desktop.emulate_media(media="print")
     desktop.goto(f"{live_site}/articles/{ARTICLE_SLUG}/")
@@ -145,7 +146,9 @@ def test_printed_handouts(live_site: str, desktop: Page, tmp_path):
     for kind in ("mechanism", "symptoms", "diagnosis", "treatments", "prevention", "research"):
         desktop.goto(f"{live_site}/articles/{ARTICLE_SLUG}/{kind}/")
         whole = len(re.findall(rb"/Type\s*/Page[^s]", desktop.pdf(format="A4", print_background=False)))
-        desktop.evaluate("document.querySelectorAll('.detailed-layer, .references').forEach(e => e.remove())")
+        desktop.evaluate(
+            "document.querySelectorAll('.detailed-layer, .references, .words-used').forEach(e => e.remove())"
+        )
         plain = len(re.findall(rb"/Type\s*/Page[^s]", desktop.pdf(format="A4", print_background=False)))
         assert 1 <= plain <= 3, f"{kind}: the plain handout takes {plain} pages"
-        assert plain < whole <= 8, f"{kind}: {whole} pages in all"
+        assert plain < whole <= 14, f"{kind}: {whole} pages in all"

@@ -1,4 +1,4 @@
-"""Template tags for article pages: absolute addresses and structured data for search engines."""
+"""Template tags for reader pages: absolute addresses, structured data, QR codes and link previews."""
 
 import json
 from functools import lru_cache
@@ -63,3 +63,25 @@ def _qr_svg(url: str, title: str) -> str:
 def qr_code(url: str, title: str) -> SafeString:
     """An inline SVG QR code for ``url`` (made here, never fetched), titled for screen readers."""
     return mark_safe(_qr_svg(url, title))  # noqa: S308 (segno escapes the title; the rest is its own markup)
+
+
+class _CaptureNode(template.Node):
+    def __init__(self, nodelist: template.NodeList, name: str) -> None:
+        self.nodelist, self.name = nodelist, name
+
+    def render(self, context: template.Context) -> str:
+        # The output is already escaped where it came from; kept whole, it is safe to reuse.
+        context[self.name] = mark_safe(" ".join(self.nodelist.render(context).split()))  # noqa: S308
+        return ""
+
+
+@register.tag
+def capture(parser: template.base.Parser, token: template.base.Token) -> _CaptureNode:
+    """``{% capture as name %}…{% endcapture %}``: render once, use twice (a page's title block in
+    ``<title>`` and in its link-preview tags), with runs of white space made one space."""
+    bits = token.split_contents()
+    if len(bits) != 3 or bits[1] != "as":
+        raise template.TemplateSyntaxError("Use {% capture as name %}…{% endcapture %}.")
+    nodelist = parser.parse(("endcapture",))
+    parser.delete_first_token()
+    return _CaptureNode(nodelist, bits[2])
