@@ -6,8 +6,9 @@ Chosen by measurement (`make bench`: wrk, 32 connections, 2-core machine, pages 
 cache; article req/s, its ratio to the static CSS file, article p99):
 
 - sync, 4 workers, preload_app, workers never recycled (the default), 2026-12-01: SQLite
-  4455-4602 req/s (1.05-1.07), p99 8.7-10.1 ms; PostgreSQL + Redis, see README. Worker memory
-  stays flat over a million requests (make bench prints it).
+  4455-4602 req/s (1.05-1.07), p99 8.7-10.1 ms, with the former hand-made WSGI page cache
+  (removed since, issue 13; today's figures, with Django's cache_page, are in docs/benchmarks.md).
+  Worker memory stays flat over hundreds of thousands of requests (make bench prints it).
 - The same with max_requests 5000 (a worker recycled every few seconds at this load), PostgreSQL
   + Redis, one round: article p99 16.0 ms, home 148 ms, gzip article 57.9 ms, against 7.2-9.2 ms
   without. A worker that leaves tears down its whole heap and a new one starts cold while

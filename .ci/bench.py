@@ -9,8 +9,8 @@ interleaved rounds, and prints two tables:
 - through nginx: the article from nginx's cache (checked to be a HIT before each measurement)
   against the article's exact bytes saved as a static file under the collected static root and
   served by the same nginx, the most this machine can serve (goal: at least 0.8 of it); and both
-  as browsers ask (gzip): nginx compresses the cached page on every request, while the static
-  file's .gz was made once, as collectstatic makes one beside every text file;
+  as browsers ask (gzip): the cached page as the application compressed it once, when nginx
+  stored it, against the static file's .gz that collectstatic made once;
 - gunicorn alone: the article and the other pages against the static CSS file that WhiteNoise
   serves from the same gunicorn (goal: the article at least 0.9 of it), and the comment POST.
 
