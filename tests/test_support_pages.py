@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from metsinfo.articles.models import SupportPage
 from metsinfo.contentsync.contentfiles import ContentError
@@ -79,7 +80,7 @@ class TestTheSitesSupportPages:
     def test_the_sitemap_lists_them(self, client):
         xml = client.get("/sitemap.xml").text
         for page in SupportPage.objects.all():
-            assert f"<loc>http://testserver{page.get_absolute_url()}</loc>" in xml
+            assert f"<loc>{settings.SITE_URL}{page.get_absolute_url()}</loc>" in xml
 
     @pytest.mark.parametrize(("query", "slug"), [("helpline", "getting-help"), ("benefits", "living-with")])
     def test_search_finds_them(self, client, query, slug):
