@@ -14,7 +14,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from metsinfo.articles.models import Article, GlossaryTerm, ReviewState, Section, SupportPage, rerender_all
 from metsinfo.articles.rendering import Glossary
 from metsinfo.editorial import review as review_links
-from metsinfo.editorial.forms import ArticleForm, SectionForm, SupportPageForm
+from metsinfo.editorial.forms import ArticleForm, GlossaryTermForm, SectionForm, SupportPageForm
 from metsinfo.editorial.history import ReadableDiffHelper
 from metsinfo.editorial.preview import PreviewMixin, preview_response, unsaved_sections
 from metsinfo.editorial.readability_admin import jargon_report, layers_report, readability_report, reading_age_cell
@@ -201,6 +201,7 @@ class SupportPageAdmin(ReadabilityMixin, PreviewMixin, HistoryMixin):
 
 @admin.register(GlossaryTerm)
 class GlossaryTermAdmin(HistoryMixin):
+    form = GlossaryTermForm
     list_display = ["term", "aliases"]
     search_fields = ["term", "aliases", "definition"]
     prepopulated_fields = {"slug": ["term"]}
