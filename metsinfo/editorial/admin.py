@@ -18,13 +18,31 @@ from metsinfo.editorial.forms import ArticleForm, GlossaryTermForm, SectionForm,
 from metsinfo.editorial.history import ReadableDiffHelper
 from metsinfo.editorial.preview import PreviewMixin, preview_response, unsaved_sections
 from metsinfo.editorial.readability_admin import jargon_report, layers_report, readability_report, reading_age_cell
+from metsinfo.editorial.revisions import changes_from_current, rendered_revision
 
 
 class HistoryMixin(SimpleHistoryAdmin):
     """Revision history with readable diffs and restore ("Revert") for every content model."""
 
+    object_history_form_template = "admin/articles/revision_form.html"
+
     def get_historical_record_context_helper(self, request, historical_record) -> ReadableDiffHelper:
         return ReadableDiffHelper(self.model, historical_record)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """The revert page; with a preview of the revision where the model has one."""
+        extra_context = dict(extra_context or {})
+        if hasattr(self, "preview_view"):
+            info = self.opts.app_label, self.opts.model_name
+            extra_context["preview_url"] = reverse("admin:{}_{}_preview".format(*info), args=[object_id])
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def render_history_view(self, request, template, context, **kwargs) -> HttpResponse:
+        if template == self.object_history_form_template:
+            # The figures and words to explain on the page are then the revision's, not the current text's.
+            revision = rendered_revision(context["original"])
+            context["revision_changes"] = changes_from_current(revision)
+        return super().render_history_view(request, template, context, **kwargs)
 
     def save_model(self, request, obj, form, change) -> None:
         if change:
@@ -172,7 +190,13 @@ class ArticleAdmin(ReadabilityMixin, PreviewMixin, HistoryMixin):
 
     def render_preview(self, request: HttpRequest, obj: Article, formsets, glossary: Glossary) -> HttpResponse:
         obj.render(glossary)
-        sections = unsaved_sections(obj, formsets, glossary)
+        if formsets:
+            sections = unsaved_sections(obj, formsets, glossary)
+        else:  # a revision's preview: its lead, with the sections as they are now
+            sections = list(obj.sections.all())
+            for section in sections:
+                section.article = obj
+                section.render(glossary)
         return preview_response(request, "articles/article.html", {"article": obj, "sections": sections})
 
     @admin.display(description="Review", ordering="next_review_due")

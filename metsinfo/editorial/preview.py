@@ -54,7 +54,9 @@ class PreviewMixin(admin.ModelAdmin):
         if not form.is_valid():
             return self._preview_errors(request, [form.errors])
         unsaved = form.save(commit=False)
-        formsets, _ = self._create_formsets(request, unsaved, change=obj is not None)
+        # A revision (the revert page) has no inline forms: its sections are previewed as they are.
+        revision = "_revision" in request.POST
+        formsets = [] if revision else self._create_formsets(request, unsaved, change=obj is not None)[0]
         if not all(formset.is_valid() for formset in formsets):
             return self._preview_errors(request, [f.errors for formset in formsets for f in formset.forms])
         glossary = GlossaryTerm.objects.as_glossary()
