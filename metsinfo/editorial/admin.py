@@ -18,6 +18,7 @@ from metsinfo.editorial import review as review_links
 from metsinfo.editorial.check import CheckMixin
 from metsinfo.editorial.forms import ArticleForm, GlossaryTermForm, SectionForm, SupportPageForm
 from metsinfo.editorial.history import ReadableDiffHelper
+from metsinfo.editorial.notes_admin import ReviewNoteInline
 from metsinfo.editorial.preview import PreviewMixin, posted_form_url, preview_response, unsaved_sections
 from metsinfo.editorial.readability_admin import (
     Layers,
@@ -159,6 +160,12 @@ class ArticleAdmin(ReadabilityMixin, CheckMixin, PreviewMixin, HistoryMixin):
     search_fields = ["title", "summary"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [SectionInline]
+
+    def get_inlines(self, request: HttpRequest, obj: Article | None) -> list:
+        """The reviewers' notes, where there are any, under the sections."""
+        if obj is not None and obj.review_notes.exists():
+            return [SectionInline, ReviewNoteInline]
+        return [SectionInline]
 
     def get_urls(self):
         review_link = self.admin_site.admin_view(self.review_link_view)

@@ -91,6 +91,8 @@ def unsaved_sections(article: Article, formsets, glossary: Glossary) -> list[Sec
     """The article's sections as the posted inline forms describe them, rendered, in reading order."""
     sections = []
     for formset in formsets:
+        if formset.model is not Section:
+            continue  # the reviewers' notes
         for form in formset.forms:
             if not form.has_changed() and form.instance.pk is None:
                 continue  # an empty extra form
