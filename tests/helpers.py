@@ -74,6 +74,49 @@ def section_form(section, **changes) -> dict:
     return {**data, **changes}
 
 
+def article_form(article, section_changes: dict | None = None, **changes) -> dict:
+    """The admin form data for ``article`` and its sections, with ``changes`` (and per-kind ``section_changes``)."""
+    data = {
+        "slug": article.slug,
+        "title": article.title,
+        "summary": article.summary,
+        "description": article.description,
+        "status": article.status,
+        "last_reviewed": article.last_reviewed or "",
+        "next_review_due": article.next_review_due or "",
+        "reviewer": article.reviewer,
+        "sources": article.sources,
+    }
+    data.update(changes)
+    sections = list(article.sections.all())
+    data.update(
+        {
+            "sections-TOTAL_FORMS": len(sections),
+            "sections-INITIAL_FORMS": len(sections),
+            "sections-MIN_NUM_FORMS": 0,
+            "sections-MAX_NUM_FORMS": 1000,
+        }
+    )
+    for index, section in enumerate(sections):
+        fields = {
+            "id": section.pk,
+            "article": article.pk,
+            "kind": section.kind,
+            "title": section.title,
+            "key_points": section.key_points,
+            "plain": section.plain,
+            "body": section.body,
+        }
+        fields.update((section_changes or {}).get(section.kind, {}))
+        data.update({f"sections-{index}-{name}": value for name, value in fields.items()})
+    return data
+
+
+def with_crlf(data: dict) -> dict:
+    """Form data as a browser sends it: every line in a text field ends in CR LF."""
+    return {name: value.replace("\n", "\r\n") if isinstance(value, str) else value for name, value in data.items()}
+
+
 def redis_settings(url: str, monkeypatch: pytest.MonkeyPatch) -> dict:
     """The cache settings the site builds from ``REDIS_URL`` (with the default REDIS_TIMEOUT)."""
     from metsinfo.settings.base import _cache_from_environment

@@ -71,7 +71,8 @@ def test_history_page_shows_a_readable_sentence_diff(content, admin_client):
 
 def test_diff_escapes_what_it_shows(content, admin_client):
     section = Section.objects.get(kind="diagnosis")
-    edit_in_admin(admin_client, section, section.body + "\n\nA <script>alert(1)</script> sentence that is long enough.")
+    shown_as_code = "\n\nA `<script>alert(1)</script>` sentence that is long enough."
+    edit_in_admin(admin_client, section, section.body + shown_as_code)
     html = admin_client.get(f"/admin/articles/section/{section.pk}/history/").text
     assert "<script>alert(1)" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html

@@ -164,14 +164,42 @@ def syllables(word: str) -> int:
     return _textstat().syllable_count(word)
 
 
-def hard_words(text: str, known: set[str]) -> list[str]:
-    """Long or uncommon words that the glossary does not define, most frequent first."""
-    ts = _textstat()
-    counts: dict[str, int] = {}
+#: "Words to explain" lists words rarer than this on wordfreq's Zipf scale: 3.5 is about once in
+#: 300,000 words of everyday English. "Calcium" (3.8) and "treatments" (4.1) pass; "radiotherapy"
+#: (3.1) and "osteoclast" (1.6) are listed.
+UNCOMMON_ZIPF = 3.5
+#: An editor acts on a short list: more than ten is noise.
+MOST_WORDS_TO_EXPLAIN = 10
+
+
+@cache
+def _zipf_frequency():
+    """wordfreq's English frequencies: its word lists ship inside the package, nothing is downloaded."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency
+
+
+def word_rarity(word: str) -> float:
+    """How common ``word`` is in everyday English, on the Zipf scale (0 unknown, 7 "the")."""
+    return _zipf_frequency()(word, "en")
+
+
+_POSSESSIVE = re.compile(r"['\u2019]s$")
+
+
+def hard_words(text: str, known: set[str], most: int = MOST_WORDS_TO_EXPLAIN) -> list[str]:
+    """Words a reader would stumble on that the glossary does not define: rarest first, at most ``most``.
+
+    A word counts as common when it or its stem is ("thinned" as "thin"), so a plain word in a
+    rarer form is not listed.
+    """
+    from metsinfo.articles.search.text import stem  # the search's stemmer; imported late (search imports models)
+
+    rarity: dict[str, float] = {}
     for word in _WORD.findall(text):
-        key = word.lower().strip("'\u2019-")
-        if key in known or len(key) < 4:
-            continue
-        if len(key) >= 10 or (ts.is_difficult_word(key, syllable_threshold=3)):
-            counts[key] = counts.get(key, 0) + 1
-    return sorted(counts, key=lambda word: (-counts[word], word))
+        key = _POSSESSIVE.sub("", word.lower()).strip("'\u2019-")
+        if key not in rarity and key not in known and len(key) >= 4:
+            rarity[key] = max(word_rarity(key), word_rarity(stem(key)))
+    uncommon = [word for word, zipf in rarity.items() if zipf < UNCOMMON_ZIPF]
+    return sorted(uncommon, key=lambda word: (rarity[word], word))[:most]

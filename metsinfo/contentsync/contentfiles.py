@@ -13,7 +13,7 @@ from pathlib import Path
 import markdown
 
 from metsinfo.articles.models import Article
-from metsinfo.articles.references import citation_problems, parse_sources
+from metsinfo.articles.references import parse_sources
 
 _META_KEY_RE = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)$")
 _META_CONTINUATION_RE = re.compile(r"^[ ]{4,}(?P<value>.*)$")
@@ -183,12 +183,6 @@ def reviewed_fields(parsed: ParsedFile, problems: list[Problem]) -> dict[str, ob
         "reviewer": single(parsed, "reviewer"),
         "sources": sources,
     }
-
-
-def citations_checked(parsed: ParsedFile, text: str, first_line: int, known: set[str], problems: list[Problem]) -> None:
-    """Report unknown ``[^key]`` citations and footnote definitions in ``text`` with their file line."""
-    for line, message in citation_problems(text, known):
-        problems.append(Problem(parsed.path, first_line + line - 1, message))
 
 
 def key_point_lines(parsed: ParsedFile) -> tuple[str, int]:

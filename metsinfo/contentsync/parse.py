@@ -13,19 +13,17 @@ Layout (``content/README.md`` gives the format)::
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from metsinfo.articles.checks import Problems, plain_text_problems, text_problems
 from metsinfo.articles.models import SectionKind
 from metsinfo.articles.references import numbers_of
-from metsinfo.articles.rendering import heading_level_problems
 from metsinfo.contentsync.contentfiles import (
     ContentError,
     ParsedFile,
     Problem,
     check_keys,
-    citations_checked,
     display_path,
     key_point_lines,
     parse_markdown_file,
@@ -46,7 +44,6 @@ ARTICLE_KEYS = REVIEWED_KEYS
 PAGE_KEYS = REVIEWED_KEYS | {"order"}
 SECTION_KEYS = {"kind", "title", "key-points"}
 PLAIN_MARK, DETAILED_MARK = "::: plain", "::: detailed"
-_ANY_HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)")
 
 
 @dataclass
@@ -78,9 +75,10 @@ class ContentSources:
     pages: list[PageSource] = field(default_factory=list)
 
 
-def _body_problems(parsed: ParsedFile, problems: list[Problem], lowest_heading: int = 3) -> None:
-    for line, message in heading_level_problems(parsed.body, lowest_heading):
-        problems.append(Problem(parsed.path, parsed.body_first_line + line - 1, message))
+def _located(parsed: ParsedFile, found: Problems, first_line: int, problems: list[Problem]) -> None:
+    """Add the problems :mod:`metsinfo.articles.checks` found in a text starting on ``first_line``."""
+    for line, message in found:
+        problems.append(Problem(parsed.path, first_line + line - 1, message))
 
 
 def _read_article(folder: Path, root: Path, problems: list[Problem]) -> ArticleSource | None:
@@ -104,8 +102,7 @@ def _read_article(folder: Path, root: Path, problems: list[Problem]) -> ArticleS
     summary = parsed.body.strip()
     if not summary:
         problems.append(Problem(parsed.path, parsed.body_first_line, "missing lead paragraph after the header"))
-    _body_problems(parsed, problems)
-    citations_checked(parsed, parsed.body, parsed.body_first_line, known, problems)
+    _located(parsed, text_problems(parsed.body, known), parsed.body_first_line, problems)
     article = ArticleSource(path=parsed.path, slug=folder.name, fields={"title": title, "summary": summary, **reviewed})
     first_file_of_kind: dict[str, ParsedFile] = {}
     for path in sorted(folder.glob("*.md")):
@@ -187,7 +184,7 @@ def _read_section(
         )
     title = required(parsed, "title", problems)
     key_points, key_points_line = key_point_lines(parsed)
-    citations_checked(parsed, key_points, key_points_line, known, problems)
+    _located(parsed, plain_text_problems(key_points, known), key_points_line, problems)
     layers = _split_layers(parsed, problems)
     if layers is None:
         return None
@@ -196,15 +193,8 @@ def _read_section(
         problems.append(Problem(parsed.path, plain_line - 1, "the plain words part is empty"))
     if not body.strip():
         problems.append(Problem(parsed.path, body_line - 1, "the detailed part is empty"))
-    for number, line in enumerate(plain.splitlines()):
-        if _ANY_HEADING.match(line):
-            problems.append(
-                Problem(parsed.path, plain_line + number, "no headings in the plain words: use short paragraphs")
-            )
-    for line, message in heading_level_problems(body):
-        problems.append(Problem(parsed.path, body_line + line - 1, message))
-    citations_checked(parsed, plain, plain_line, known, problems)
-    citations_checked(parsed, body, body_line, known, problems)
+    _located(parsed, plain_text_problems(plain, known), plain_line, problems)
+    _located(parsed, text_problems(body, known), body_line, problems)
     if len(problems) > before:
         return None
     fields = {"title": title, "plain": plain.strip(), "body": body.strip(), "key_points": key_points}
@@ -231,8 +221,8 @@ def _read_page(path: Path, root: Path, problems: list[Problem]) -> PageSource | 
     body = parsed.body.strip()
     if not body:
         problems.append(Problem(shown, parsed.body_first_line, "the page has no text after the header"))
-    _body_problems(parsed, problems, lowest_heading=2)
-    citations_checked(parsed, parsed.body, parsed.body_first_line, set(numbers_of(str(reviewed["sources"]))), problems)
+    known = set(numbers_of(str(reviewed["sources"])))
+    _located(parsed, text_problems(parsed.body, known, lowest_heading=2), parsed.body_first_line, problems)
     fields = {"title": title, "body": body, "order": int(order_text), **reviewed}
     return PageSource(shown, path.stem, fields)
 

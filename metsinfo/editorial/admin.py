@@ -11,20 +11,47 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from metsinfo.articles import readability as figures
 from metsinfo.articles.models import Article, GlossaryTerm, ReviewState, Section, SupportPage, rerender_all
 from metsinfo.articles.rendering import Glossary
 from metsinfo.editorial import review as review_links
-from metsinfo.editorial.forms import ArticleForm, SectionForm, SupportPageForm
+from metsinfo.editorial.check import CheckMixin
+from metsinfo.editorial.forms import ArticleForm, GlossaryTermForm, SectionForm, SupportPageForm
 from metsinfo.editorial.history import ReadableDiffHelper
-from metsinfo.editorial.preview import PreviewMixin, preview_response, unsaved_sections
-from metsinfo.editorial.readability_admin import jargon_report, layers_report, readability_report, reading_age_cell
+from metsinfo.editorial.notes_admin import ReviewNoteInline
+from metsinfo.editorial.preview import PreviewMixin, posted_form_url, preview_response, unsaved_sections
+from metsinfo.editorial.readability_admin import (
+    Layers,
+    jargon_report,
+    layers_report,
+    readability_report,
+    reading_age_cell,
+    section_layers,
+)
+from metsinfo.editorial.revisions import changes_from_current, rendered_revision
 
 
 class HistoryMixin(SimpleHistoryAdmin):
     """Revision history with readable diffs and restore ("Revert") for every content model."""
 
+    object_history_form_template = "admin/articles/revision_form.html"
+
     def get_historical_record_context_helper(self, request, historical_record) -> ReadableDiffHelper:
         return ReadableDiffHelper(self.model, historical_record)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """The revert page; with a preview of the revision where the model has one."""
+        extra_context = dict(extra_context or {})
+        if hasattr(self, "preview_view"):
+            extra_context["preview_url"] = posted_form_url(self, "preview", object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def render_history_view(self, request, template, context, **kwargs) -> HttpResponse:
+        if template == self.object_history_form_template:
+            # The figures and words to explain on the page are then the revision's, not the current text's.
+            revision = rendered_revision(context["original"])
+            context["revision_changes"] = changes_from_current(revision)
+        return super().render_history_view(request, template, context, **kwargs)
 
     def save_model(self, request, obj, form, change) -> None:
         if change:
@@ -105,7 +132,7 @@ class SectionInline(LayersMixin, admin.StackedInline):
 
 
 @admin.register(Section)
-class SectionAdmin(LayersMixin, PreviewMixin, HistoryMixin):
+class SectionAdmin(LayersMixin, CheckMixin, PreviewMixin, HistoryMixin):
     form = SectionForm
     list_display = ["title", "article", "kind", "plain_reading_age", "reading_age_mark", "word_count", "updated"]
     list_filter = ["article", "kind"]
@@ -118,9 +145,13 @@ class SectionAdmin(LayersMixin, PreviewMixin, HistoryMixin):
         obj.article.render(glossary)
         return preview_response(request, "articles/section.html", {"article": obj.article, "section": obj})
 
+    def check_layers(self, obj: Section, formsets, glossary: Glossary) -> Layers:
+        obj.render(glossary)
+        return section_layers(obj)
+
 
 @admin.register(Article)
-class ArticleAdmin(ReadabilityMixin, PreviewMixin, HistoryMixin):
+class ArticleAdmin(ReadabilityMixin, CheckMixin, PreviewMixin, HistoryMixin):
     form = ArticleForm
     list_display = ["title", "status", "last_reviewed", "next_review_due", "review", "reviewer", "reading_age_mark"]
     readonly_fields = ["readability"]
@@ -129,6 +160,12 @@ class ArticleAdmin(ReadabilityMixin, PreviewMixin, HistoryMixin):
     search_fields = ["title", "summary"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [SectionInline]
+
+    def get_inlines(self, request: HttpRequest, obj: Article | None) -> list:
+        """The reviewers' notes, where there are any, under the sections."""
+        if obj is not None and obj.review_notes.exists():
+            return [SectionInline, ReviewNoteInline]
+        return [SectionInline]
 
     def get_urls(self):
         review_link = self.admin_site.admin_view(self.review_link_view)
@@ -172,8 +209,25 @@ class ArticleAdmin(ReadabilityMixin, PreviewMixin, HistoryMixin):
 
     def render_preview(self, request: HttpRequest, obj: Article, formsets, glossary: Glossary) -> HttpResponse:
         obj.render(glossary)
-        sections = unsaved_sections(obj, formsets, glossary)
+        sections = self._sections(obj, formsets, glossary)
         return preview_response(request, "articles/article.html", {"article": obj, "sections": sections})
+
+    def check_layers(self, obj: Article, formsets, glossary: Glossary) -> Layers:
+        obj.render(glossary)
+        layers: Layers = [("Lead paragraph", obj.readability)]
+        for section in self._sections(obj, formsets, glossary):
+            layers += section_layers(section, prefix=f"{section.title}: ")
+        return layers
+
+    def _sections(self, obj: Article, formsets, glossary: Glossary) -> list[Section]:
+        """The sections the posted forms describe, rendered; a revision's (no forms) as they are now."""
+        if formsets:
+            return unsaved_sections(obj, formsets, glossary)
+        sections = list(obj.sections.all()) if obj.pk else []
+        for section in sections:
+            section.article = obj
+            section.render(glossary)
+        return sections
 
     @admin.display(description="Review", ordering="next_review_due")
     def review(self, article: Article) -> str:
@@ -185,7 +239,7 @@ class ArticleAdmin(ReadabilityMixin, PreviewMixin, HistoryMixin):
 
 
 @admin.register(SupportPage)
-class SupportPageAdmin(ReadabilityMixin, PreviewMixin, HistoryMixin):
+class SupportPageAdmin(ReadabilityMixin, CheckMixin, PreviewMixin, HistoryMixin):
     form = SupportPageForm
     list_display = ["title", "order", "status", "last_reviewed", "next_review_due", "reading_age_mark"]
     list_filter = ["status"]
@@ -198,12 +252,21 @@ class SupportPageAdmin(ReadabilityMixin, PreviewMixin, HistoryMixin):
         obj.render(glossary)
         return preview_response(request, "articles/support_page.html", {"page": obj})
 
+    def check_layers(self, obj: SupportPage, formsets, glossary: Glossary) -> Layers:
+        obj.render(glossary)
+        return [("The page", obj.readability)]
+
 
 @admin.register(GlossaryTerm)
-class GlossaryTermAdmin(HistoryMixin):
+class GlossaryTermAdmin(CheckMixin, HistoryMixin):
+    form = GlossaryTermForm
+    change_form_template = "admin/articles/change_form_with_check.html"
     list_display = ["term", "aliases"]
     search_fields = ["term", "aliases", "definition"]
     prepopulated_fields = {"slug": ["term"]}
+
+    def check_layers(self, obj: GlossaryTerm, formsets, glossary: Glossary) -> Layers:
+        return [("Definition", figures.measure_plain(obj.definition))]
 
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)

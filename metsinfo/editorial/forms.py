@@ -1,30 +1,41 @@
-"""Admin forms that refuse what ``load_content`` refuses in references and layers, with its words."""
+"""Admin forms that refuse what ``load_content`` refuses, with its words, and store LF line ends.
+
+Every rule comes from :mod:`metsinfo.articles.checks` (and the reference list's own parser), the
+functions the loader calls too, so a text the admin accepts always loads and the other way round.
+Browsers send a textarea's lines ending in CR LF: every text field stores LF alone, so saving an
+unchanged page is no change (no phantom revision, and a restored loaded version is the loaded text).
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from django import forms
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 
-from metsinfo.articles.models import Article, Section, SupportPage
-from metsinfo.articles.references import citation_problems, numbers_of, parse_sources
-from metsinfo.articles.rendering import heading_level_problems
+from metsinfo.articles.checks import Problems, normalise_newlines, plain_text_problems, text_problems
+from metsinfo.articles.models import Article, GlossaryTerm, Section, SupportPage
+from metsinfo.articles.references import numbers_of, parse_sources
 
 
-def _as_errors(problems: list[tuple[int, str]], what: str) -> list[ValidationError]:
+class TextField(forms.CharField):
+    """A text field whose line ends are LF, whatever the browser sent."""
+
+    def to_python(self, value: object) -> str:
+        return normalise_newlines(super().to_python(value))
+
+
+def _as_errors(problems: Problems, what: str) -> list[ValidationError]:
     return [ValidationError(f"{what} line {line}: {message}") for line, message in problems]
 
 
-def _check_sources(sources: str) -> None:
-    problems = parse_sources(sources)[1]
-    if problems:
-        raise ValidationError(_as_errors(problems, "Sources"))
-
-
-def _check_citations(form: forms.ModelForm, fields: list[str], known: set[str]) -> None:
-    for name in fields:
-        text = form.cleaned_data.get(name) or ""
-        for error in _as_errors(citation_problems(text, known), form.fields[name].label or name):
-            form.add_error(name, error)
+def _check(form: forms.ModelForm, name: str, rule: Callable[[str], Problems]) -> None:
+    """Put the loader's problems with field ``name`` on that field, one error per problem."""
+    if name not in form.cleaned_data:
+        return  # already refused by its own field check
+    label = str(form.fields[name].label or name)
+    for error in _as_errors(rule(form.cleaned_data[name] or ""), label):
+        form.add_error(name, error)
 
 
 class SourcesForm(forms.ModelForm):
@@ -32,8 +43,12 @@ class SourcesForm(forms.ModelForm):
 
     def clean_sources(self) -> str:
         sources = self.cleaned_data.get("sources", "")
-        _check_sources(sources)
+        if problems := parse_sources(sources)[1]:
+            raise ValidationError(_as_errors(problems, "Sources"))
         return sources
+
+    def known_sources(self) -> set[str]:
+        return set(numbers_of(self.cleaned_data.get("sources") or ""))
 
 
 class ArticleForm(SourcesForm):
@@ -41,10 +56,12 @@ class ArticleForm(SourcesForm):
         model = Article
         fields = ["slug", "title", "summary", "description", "status", "last_reviewed", "next_review_due", "reviewer"]
         fields += ["sources"]
+        field_classes = {"summary": TextField, "description": TextField, "sources": TextField}
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        _check_citations(self, ["summary"], set(numbers_of(cleaned.get("sources") or "")))
+        known = self.known_sources()
+        _check(self, "summary", lambda text: text_problems(text, known))
         if cleaned.get("status") == Article.Status.PUBLISHED and not (cleaned.get("description") or "").strip():
             self.add_error("description", "A published article needs its plain description (for previews).")
         return cleaned
@@ -55,16 +72,12 @@ class SupportPageForm(SourcesForm):
         model = SupportPage
         fields = ["slug", "title", "description", "body", "status", "order", "last_reviewed", "next_review_due"]
         fields += ["reviewer", "sources"]
-
-    def clean_body(self) -> str:
-        body = self.cleaned_data.get("body", "")
-        if problems := heading_level_problems(body, 2):
-            raise ValidationError(_as_errors(problems, "Text"))
-        return body
+        field_classes = {"description": TextField, "body": TextField, "sources": TextField}
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        _check_citations(self, ["body"], set(numbers_of(cleaned.get("sources") or "")))
+        known = self.known_sources()
+        _check(self, "body", lambda text: text_problems(text, known, lowest_heading=2))
         return cleaned
 
 
@@ -72,20 +85,13 @@ class SectionForm(forms.ModelForm):
     class Meta:
         model = Section
         fields = ["article", "kind", "title", "key_points", "plain", "body"]
+        field_classes = {"key_points": TextField, "plain": TextField, "body": TextField}
 
     def clean_plain(self) -> str:
         plain = self.cleaned_data.get("plain", "")
         if not plain.strip():
             raise ValidationError("Write the section in plain words: readers see this part first.")
-        if heading_level_problems(plain, 7):
-            raise ValidationError("No headings in the plain words: use short paragraphs, or a bold lead-in.")
         return plain
-
-    def clean_body(self) -> str:
-        body = self.cleaned_data.get("body", "")
-        if problems := heading_level_problems(body):
-            raise ValidationError(_as_errors(problems, "In detail"))
-        return body
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -95,6 +101,16 @@ class SectionForm(forms.ModelForm):
                 article = self.instance.article
             except ObjectDoesNotExist:
                 article = None
-        if article is not None:
-            _check_citations(self, ["key_points", "plain", "body"], set(article.reference_numbers))
+        # A new article's inline section: the sources are not saved yet, so citations wait for them.
+        known = set(article.reference_numbers) if article is not None else None
+        for name in ("key_points", "plain"):
+            _check(self, name, lambda text: plain_text_problems(text, known))
+        _check(self, "body", lambda text: text_problems(text, known))
         return cleaned
+
+
+class GlossaryTermForm(forms.ModelForm):
+    class Meta:
+        model = GlossaryTerm
+        fields = ["term", "slug", "definition", "aliases"]
+        field_classes = {"definition": TextField}

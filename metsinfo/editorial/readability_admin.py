@@ -31,15 +31,27 @@ def readability_report(obj: ReadabilityFields, html: str) -> SafeString:
     return figures_table(obj.readability)
 
 
+Layers = list[tuple[str, readability.Readability | None]]
+
+
+def section_layers(section, prefix: str = "") -> Layers:
+    """A section's layers (key points, plain words, detail) and their figures, as last rendered."""
+    return [
+        (f"{prefix}Key points", section.layer_readability("key_points")),
+        (f"{prefix}In plain words", section.layer_readability("plain")),
+        (f"{prefix}In detail (the original article; measured for information)", section.readability),
+    ]
+
+
 def layers_report(section) -> SafeString:
     """Each layer's figures (key points, plain words, detail) against the NHS targets."""
     if not section.pk:
         return format_html("{}", "Figures appear after the first save (or use Preview).")
-    layers = [
-        ("Key points", section.layer_readability("key_points")),
-        ("In plain words", section.layer_readability("plain")),
-        ("In detail (the original article; measured for information)", section.readability),
-    ]
+    return layers_table(section_layers(section))
+
+
+def layers_table(layers: Layers) -> SafeString:
+    """Several texts' figures, each under its name."""
     return format_html_join(
         "",
         "<h4>{}</h4>{}",

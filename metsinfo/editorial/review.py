@@ -9,15 +9,23 @@ reviewer actually read.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core import signing
+from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from metsinfo.articles.models import Article, ReviewApproval, fingerprint
+from metsinfo.articles.models import Article, ReviewApproval, ReviewNote, fingerprint, note_fingerprint
+
+logger = logging.getLogger(__name__)
+#: The staff group whose members are told of a reviewer's note (by the email on their account).
+EDITORS_GROUP = "Editors"
 
 #: Kept from when this module lived in ``articles``: changing it would void every link already sent.
 SALT = "metsinfo.articles.review-link"
@@ -78,3 +86,47 @@ def approve(article: Article, request: ReviewRequest) -> ReviewApproval:
     return ReviewApproval.objects.create(
         article=article, reviewer=request.reviewer, version=request.version, next_review_due=article.next_review_due
     )
+
+
+def request_changes(article: Article, request: ReviewRequest, note: str) -> tuple[ReviewNote, bool]:
+    """Store the reviewer's note for the editors (once, however often it is sent); email them after commit."""
+    with transaction.atomic():
+        stored, created = ReviewNote.objects.get_or_create(
+            article=article,
+            version=request.version,
+            reviewer=request.reviewer,
+            note_fingerprint=note_fingerprint(note),
+            defaults={"note": note},
+        )
+        if created:
+            transaction.on_commit(lambda: email_editors(stored.pk))
+    return stored, created
+
+
+def editor_addresses() -> list[str]:
+    """The email addresses of the active members of the Editors group."""
+    users = get_user_model().objects.filter(is_active=True, groups__name=EDITORS_GROUP).exclude(email="")
+    return sorted(set(users.values_list("email", flat=True)))
+
+
+def email_editors(note_id: int) -> None:
+    """Tell the editors a reviewer asked for changes; log, never raise: the note is already stored."""
+    try:
+        recipients = editor_addresses()
+        if not recipients:
+            return
+        note = ReviewNote.objects.select_related("article").get(pk=note_id)
+        change = settings.SITE_URL + reverse("admin:articles_article_change", args=[note.article_id])
+        body = (
+            f"{note.reviewer} reviewed “{note.article.title}” and asks for changes:\n\n{note.note}\n\n"
+            f"The article, with every note: {change}\n"
+            "Once the text is changed, make a new review link so they can approve the new version.\n"
+        )
+        send_mail(
+            f"[metsinfo] Changes requested on “{note.article.title}”",
+            body,
+            settings.DEFAULT_FROM_EMAIL,
+            recipients,
+        )
+    except Exception:
+        logger.exception("Could not email the editors about review note %s", note_id)

@@ -1,5 +1,6 @@
 """The clinical review page: a clinician without an admin account reads an article and approves it."""
 
+from django import forms
 from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,6 +10,15 @@ from django.views.decorators.http import require_http_methods
 from metsinfo.articles.models import Article
 from metsinfo.articles.views import article_words
 from metsinfo.editorial import review
+
+
+class ReviewNoteForm(forms.Form):
+    note = forms.CharField(
+        label="What should the editors change?",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Say where (the section or sentence) and what it should say. The editors get it by email.",
+    )
 
 
 @never_cache
@@ -24,7 +34,12 @@ def clinical_review(request: HttpRequest, token: str) -> HttpResponse:
     article = get_object_or_404(Article.objects.prefetch_related("sections"), pk=review_request.article_id)
     approval = article.approvals.filter(version=review_request.version).first()
     unchanged = review.text_version(article) == review_request.version
-    if request.method == "POST" and approval is None and unchanged:
+    note_form = ReviewNoteForm(request.POST if "note" in request.POST else None)
+    if request.method == "POST" and "note" in request.POST:
+        if note_form.is_valid():
+            review.request_changes(article, review_request, note_form.cleaned_data["note"])
+            return redirect(f"{request.path}#review")
+    elif request.method == "POST" and approval is None and unchanged:
         review.approve(article, review_request)
         return redirect(request.path)
     context = {
@@ -36,8 +51,16 @@ def clinical_review(request: HttpRequest, token: str) -> HttpResponse:
             "approval": approval,
             "unchanged": unchanged,
             "next_review_due": review.next_review_due(),
+            "note_form": note_form,
+            "notes": article.review_notes.filter(reviewer=review_request.reviewer, version=review_request.version),
         },
     }
-    response = render(request, "articles/article.html", context, status=200 if approval or unchanged else 409)
+    response = render(request, "articles/article.html", context, status=_status(approval, unchanged, note_form))
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+def _status(approval, unchanged: bool, note_form: ReviewNoteForm) -> int:
+    if note_form.is_bound and not note_form.is_valid():
+        return 400
+    return 200 if approval or unchanged else 409

@@ -20,6 +20,7 @@ from metsinfo.articles.models.content import (
 )
 from metsinfo.articles.models.pages import PageQuerySet, SupportPage
 from metsinfo.articles.models.rerender import rerender_all
+from metsinfo.articles.models.review import ReviewNote, note_fingerprint
 
 __all__ = [
     "READABILITY_FIELDS",
@@ -31,6 +32,7 @@ __all__ = [
     "PageQuerySet",
     "ReadabilityFields",
     "ReviewApproval",
+    "ReviewNote",
     "ReviewState",
     "ReviewedContent",
     "Section",
@@ -38,5 +40,6 @@ __all__ = [
     "SupportPage",
     "fingerprint",
     "glossary_entry_url",
+    "note_fingerprint",
     "rerender_all",
 ]

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from metsinfo.articles import readability
+from metsinfo.articles.checks import normalise_newlines
 from metsinfo.articles.references import Reference, numbers_of, references_in
 
 
@@ -85,6 +86,14 @@ def _source_may_change(save_kwargs: dict, source_field: str) -> bool:
     """Render at save unless the caller saves only fields other than the Markdown source."""
     update_fields = save_kwargs.get("update_fields")
     return update_fields is None or source_field in update_fields
+
+
+def normalise_text(instance: models.Model) -> None:
+    """LF line ends in every content field, however the text arrived (a browser sends CR LF)."""
+    for name in instance.CONTENT_FIELDS:  # type: ignore[attr-defined]
+        value = getattr(instance, name)
+        if isinstance(value, str):
+            setattr(instance, name, normalise_newlines(value))
 
 
 #: Derived from the text at save; revisions need not keep them.

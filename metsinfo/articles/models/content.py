@@ -24,6 +24,7 @@ from metsinfo.articles.models.base import (
     SectionKind,
     _source_may_change,
     fingerprint,
+    normalise_text,
 )
 from metsinfo.articles.references import CITATION, Reference, cited_references
 from metsinfo.articles.rendering import Glossary, render_markdown, split_aliases
@@ -104,6 +105,7 @@ class Article(ReviewedContent, ReadabilityFields):
         return self.title
 
     def save(self, *args, **kwargs) -> None:
+        normalise_text(self)
         if _source_may_change(kwargs, "summary"):
             self.render(GlossaryTerm.objects.as_glossary())
         super().save(*args, **kwargs)
@@ -194,6 +196,7 @@ class Section(ReadabilityFields):
         return f"{self.article.title}: {self.title}"
 
     def save(self, *args, **kwargs) -> None:
+        normalise_text(self)
         self.position = SectionKind.position_of(self.kind)
         if _source_may_change(kwargs, "body"):
             self.render(GlossaryTerm.objects.as_glossary())
@@ -302,6 +305,10 @@ class GlossaryTerm(models.Model):
 
     def __str__(self) -> str:
         return self.term
+
+    def save(self, *args, **kwargs) -> None:
+        normalise_text(self)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return glossary_entry_url(self.slug)

@@ -13,6 +13,7 @@ from metsinfo.articles.models.base import (
     ReviewedContent,
     _source_may_change,
     fingerprint,
+    normalise_text,
 )
 from metsinfo.articles.models.content import Article, GlossaryTerm
 from metsinfo.articles.rendering import Glossary, render_markdown
@@ -83,6 +84,7 @@ class SupportPage(ReviewedContent, ReadabilityFields):
         return self.title
 
     def save(self, *args, **kwargs) -> None:
+        normalise_text(self)
         if _source_may_change(kwargs, "body"):
             self.render(GlossaryTerm.objects.as_glossary())
         super().save(*args, **kwargs)
