@@ -66,6 +66,7 @@ class Comment(models.Model):
         PHONE_IN_TEXT = "phone-in-text", _("Phone number in the text")
         DUPLICATE = "duplicate", _("Same text posted before")
         REPORTED = "reported", _("Reported by readers")
+        LOOKALIKE = "lookalike-address", _("Look-alike web address")
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="comments")
     display_name = models.CharField(max_length=60, blank=True)

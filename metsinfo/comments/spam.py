@@ -1,7 +1,7 @@
 """Spam defences that never silently discard a comment.
 
 A honeypot, a signed timestamp (too fast or too old), duplicate detection, and heuristics for
-links, email addresses and phone numbers. Caught comments are stored with their reason, so a
+look-alike web addresses, links, email addresses and phone numbers. Caught comments are stored with their reason, so a
 moderator can rescue a false positive.
 """
 
@@ -16,7 +16,9 @@ from django.conf import settings
 from django.core import signing
 from django.utils import timezone
 
+from metsinfo.comments.links import mixes_scripts
 from metsinfo.comments.models import Comment, body_digest
+from metsinfo.comments.rendering import link_hosts
 
 TIMESTAMP_SALT = "metsinfo.comments.form-timestamp"
 _URL = re.compile(r"(?:https?://|www\.)\S+|\b[a-z0-9-]+\.(?:com|org|net|info|biz|ru|co|uk|io|xyz)\b", re.I)
@@ -68,6 +70,8 @@ def needs_new_timestamp(value: str, now: float | None = None) -> bool:
 
 def held_reason(body: str) -> str:
     """A reason to hold a comment for a moderator, or "" if none."""
+    if any(mixes_scripts(host) for host in link_hosts(body)):
+        return Comment.Reason.LOOKALIKE
     if len(_URL.findall(body)) > settings.COMMENTS_MAX_LINKS:
         return Comment.Reason.LINKS
     if _EMAIL.search(body):
