@@ -17,12 +17,33 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.translation import ngettext
 
 from metsinfo.comments import moderation
+from metsinfo.comments.links import mixes_scripts, real_host
 from metsinfo.comments.models import Comment, Reply
+from metsinfo.comments.rendering import link_hosts
+
+
+def links_to(comment: Comment) -> str:
+    """Where the comment's web addresses really go: each host as a browser asks for it (punycode).
+
+    A look-alike host (``google.com`` with its o's typed as Cyrillic letters) reads the same as the
+    real one in the text; its punycode (``xn--ggle-55da.com``) does not.
+    """
+    hosts = link_hosts(comment.body)
+    if not hosts:
+        return ""
+    return format_html(
+        '<span class="link-hosts">Links to: {}</span>',
+        format_html_join(
+            ", ",
+            "<code>{}</code>{}",
+            ((real_host(host), " (look-alike)" if mixes_scripts(host) else "") for host in hosts),
+        ),
+    )
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -67,12 +88,12 @@ class CommentAdmin(admin.ModelAdmin):
     actions = ["approve", "reject", "mark_spam"]
     inlines = [ReplyInline]
     fields = [
-        "article", "display_name", "role", "body", "email", "status", "held_reason", "moderator_note",
-        "created", "moderated_by", "moderated_at", "report_count", "report_reasons",
+        "article", "display_name", "role", "body", "web_addresses", "email", "status", "held_reason",
+        "moderator_note", "created", "moderated_by", "moderated_at", "report_count", "report_reasons",
     ]  # fmt: skip
     readonly_fields = [
-        "article", "display_name", "role", "body", "email", "created", "moderated_by", "moderated_at",
-        "report_count", "held_reason", "report_reasons",
+        "article", "display_name", "role", "body", "web_addresses", "email", "created", "moderated_by",
+        "moderated_at", "report_count", "held_reason", "report_reasons",
     ]  # fmt: skip
 
     class Media:
@@ -83,9 +104,16 @@ class CommentAdmin(admin.ModelAdmin):
         reasons = [report.reason for report in comment.reports.all() if report.reason]
         return "\n\n".join(reasons) or "-"
 
+    @admin.display(description="Where its web addresses go")
+    def web_addresses(self, comment: Comment) -> str:
+        return links_to(comment) or "-"
+
     @admin.display(description="Comment (and why it was held)", ordering="created")
     def comment(self, comment: Comment) -> str:
         text = Truncator(comment.body).chars(160)
+        hosts = links_to(comment)
+        if hosts:
+            text = format_html("{}<br>{}", text, hosts)
         if not comment.held_reason:
             return text
         return format_html(
@@ -149,7 +177,9 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.action(description="Approve selected comments (publish them)", permissions=["change"])
     def approve(self, request: HttpRequest, queryset: QuerySet[Comment]) -> HttpResponse | None:
-        held = queryset.exclude(held_reason="").select_related("article")
+        held = list(queryset.exclude(held_reason="").select_related("article"))
+        for comment in held:
+            comment.web_addresses = links_to(comment)
         if held and request.POST.get("confirm") != "yes":
             context = {
                 **self.admin_site.each_context(request),

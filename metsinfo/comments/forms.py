@@ -27,9 +27,11 @@ class CommentForm(forms.ModelForm):
             "required": _("Tick the box to agree to the privacy notice, so that we can store your comment.")
         },
     )
-    # A field people never see or fill in; bots that fill every field are caught by it.
+    # A field people never see or fill in; bots that fill every field are caught by it. Not
+    # stripped: a bot that fills it with spaces is still a bot.
     website = forms.CharField(
         required=False,
+        strip=False,
         label=_("Leave this empty"),
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 
 from django.conf import settings
 from django.db import models
@@ -15,9 +16,20 @@ from metsinfo.articles.models import Article
 from metsinfo.comments.rendering import render_comment
 
 
+def repeat_form(body: str) -> str:
+    """A comment's text as repeats are compared: what a reader would call the same words.
+
+    Unicode compatibility forms (NFKC: a decomposed é, fullwidth letters), case, punctuation,
+    invisible format characters (zero-width joiner, left-to-right mark) and spacing do not count.
+    """
+    text = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", body).casefold())
+    kept = (character for character in text if unicodedata.category(character)[0] != "P")
+    return " ".join("".join(c for c in kept if unicodedata.category(c) != "Cf").split())
+
+
 def body_digest(body: str) -> str:
-    """A fingerprint of a comment's text that ignores how it is spaced and broken into lines."""
-    return hashlib.sha256(" ".join(body.split()).encode()).hexdigest()
+    """A fingerprint of a comment's text that ignores what ``repeat_form`` ignores."""
+    return hashlib.sha256(repeat_form(body).encode()).hexdigest()
 
 
 class CommentQuerySet(models.QuerySet):
@@ -66,6 +78,8 @@ class Comment(models.Model):
         PHONE_IN_TEXT = "phone-in-text", _("Phone number in the text")
         DUPLICATE = "duplicate", _("Same text posted before")
         REPORTED = "reported", _("Reported by readers")
+        LOOKALIKE = "lookalike-address", _("Look-alike web address")
+        DISGUISED_CONTACT = "disguised-contact", _("Email or web address written in disguise")
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="comments")
     display_name = models.CharField(max_length=60, blank=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import hmac
+import ipaddress
 import logging
 import time
 
@@ -21,13 +22,33 @@ from metsinfo.lib.clientip import client_address
 logger = logging.getLogger(__name__)
 
 
-def client_key(request: HttpRequest) -> str:
-    """A keyed hash of the client address: stable for rate limits, useless to anyone without the key.
+def counted_as(address: str) -> str:
+    """The client an address counts as: an IPv4 address on its own, an IPv6 address by its /64.
 
-    The address is the one behind trusted proxies (``TRUSTED_PROXIES``), see ``metsinfo.lib.clientip``.
+    One household or phone is usually given a whole IPv6 /64 and may use any address in it, so
+    counting each address would let it past every limit, and let one person hide a comment with
+    reports from three addresses. An IPv4 address written as IPv6 (``::ffff:192.0.2.1``) counts
+    as that IPv4 address. Anything that is not an address is counted as written.
     """
-    address = client_address(request)
-    return hmac.new(settings.SECRET_KEY.encode(), f"client:{address}".encode(), hashlib.sha256).hexdigest()
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((int(ip) >> 64 << 64, 64)))
+    return str(ip)
+
+
+def client_key(request: HttpRequest) -> str:
+    """A keyed hash of the client: stable for rate limits and reports, useless without the key.
+
+    The address is the one behind trusted proxies (``TRUSTED_PROXIES``, see
+    ``metsinfo.lib.clientip``), and IPv6 clients are counted by their /64 (``counted_as``).
+    """
+    client = counted_as(client_address(request))
+    return hmac.new(settings.SECRET_KEY.encode(), f"client:{client}".encode(), hashlib.sha256).hexdigest()
 
 
 #: The window slides in this many steps: an attempt is counted against everything the client

@@ -1,7 +1,8 @@
 """Spam defences that never silently discard a comment.
 
-A honeypot, a signed timestamp (too fast or too old), duplicate detection, and heuristics for
-links, email addresses and phone numbers. Caught comments are stored with their reason, so a
+A honeypot (any value, even only spaces, is a bot's), a signed timestamp (too fast or too old),
+duplicate detection, and heuristics for look-alike web addresses, links, email addresses, contact
+details in disguise and phone numbers. Caught comments are stored with their reason, so a
 moderator can rescue a false positive.
 """
 
@@ -10,19 +11,38 @@ from __future__ import annotations
 import functools
 import re
 import time
+import unicodedata
 from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
 from django.utils import timezone
 
+from metsinfo.comments.links import mixes_scripts, without_format_characters
 from metsinfo.comments.models import Comment, body_digest
+from metsinfo.comments.rendering import link_hosts
 
 TIMESTAMP_SALT = "metsinfo.comments.form-timestamp"
 _URL = re.compile(r"(?:https?://|www\.)\S+|\b[a-z0-9-]+\.(?:com|org|net|info|biz|ru|co|uk|io|xyz)\b", re.I)
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+# Each match starts at the start of a word: without the look-behind a long word is tried from
+# every one of its letters, and a 3,000-letter word takes half a second.
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+\.[\w.-]+")
 # Seven or more digits, allowing spaces, dots, dashes, brackets and a leading +: phone-like.
 _PHONE = re.compile(r"(?<!\w)\+?\(?\d(?:[\s().-]*\d){6,}(?!\w)")
+# Contact details written so that filters miss them: "jo (at) example dot com", "jo [at] example.com",
+# "example dot com", and addresses with fullwidth or ideographic dots ("spam" fullwidth dot "com"), which
+# browsers read as ordinary dots.
+_AT = r"(?:\s*[(\[{<]\s*(?:at|@)\s*[)\]}>]\s*)"
+_DOT = r"(?:\s*[(\[{<]\s*(?:dot|\.)\s*[)\]}>]\s*|\s+dot\s+)"
+_TLD = r"(?:com|org|net|info|biz|ru|co|uk|io|xyz|de|fr|eu|us|me)\b"
+_DISGUISED = re.compile(
+    rf"(?<![\w.+-])[\w.+-]+{_AT}[\w-]+"  # jo (at) example.com
+    rf"|(?<![\w.+-])[\w.+-]+\s+at\s+[\w-]+{_DOT}[\w-]+"  # jo at example dot com
+    rf"|(?<![\w-])[\w-]+{_DOT}{_TLD}",  # example dot com
+    re.I,
+)
+# Fullwidth, ideographic and small full stops between Latin letters (U+FF0E, U+3002, U+FF61, U+FE52).
+_WIDE_DOT = re.compile(r"[a-z0-9-][\uff0e\u3002\uff61\ufe52][a-z]{2,}", re.I)
 
 
 def sign_timestamp(now: float | None = None) -> str:
@@ -67,7 +87,17 @@ def needs_new_timestamp(value: str, now: float | None = None) -> bool:
 
 
 def held_reason(body: str) -> str:
-    """A reason to hold a comment for a moderator, or "" if none."""
+    """A reason to hold a comment for a moderator, or "" if none.
+
+    Checked on the text as a browser would read it (NFKC, without invisible format characters),
+    so a fullwidth at sign or a zero-width joiner inside an address hides nothing.
+    """
+    if any(mixes_scripts(host) for host in link_hosts(body)):
+        return Comment.Reason.LOOKALIKE
+    plain = without_format_characters(unicodedata.normalize("NFKC", body))
+    if _WIDE_DOT.search(body) or _DISGUISED.search(plain):
+        return Comment.Reason.DISGUISED_CONTACT
+    body = plain
     if len(_URL.findall(body)) > settings.COMMENTS_MAX_LINKS:
         return Comment.Reason.LINKS
     if _EMAIL.search(body):
@@ -78,7 +108,9 @@ def held_reason(body: str) -> str:
 
 
 def is_duplicate(article_id: int, body: str) -> bool:
-    """The same text (however spaced) on the same article in the last 30 days, any status.
+    """The same words (however spaced, cased or punctuated) on the same article in the last 30 days.
+
+    Any status counts; ``metsinfo.comments.models.repeat_form`` says what "the same" means.
 
     One indexed lookup by the text's fingerprint, however many comments the article has.
     """

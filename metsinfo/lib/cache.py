@@ -15,6 +15,7 @@ from __future__ import annotations
 import fcntl
 import itertools
 import pickle
+import random
 import re
 import time
 import zlib
@@ -154,6 +155,30 @@ class FileBasedCache(filebased.FileBasedCache):
             # Django's ``set`` (a temporary file, then a rename), with the expiry the entry had.
             self.set(key, value, None if expiry is None else _Expiry(expiry), version)
             return value
+
+    def _cull(self) -> None:
+        """Over ``MAX_ENTRIES``, delete expired entries first; only then a random share of live ones.
+
+        Django's file cache culls at random, live entries and expired ones alike. An expired
+        entry is only deleted when it is read again, and an old rate-limit step never is, so
+        they pile up until a cull, which then takes live counters with them.
+        """
+        filelist = self._list_cache_files()
+        if len(filelist) < self._max_entries:
+            return
+        live = []
+        for name in filelist:
+            try:
+                with open(name, "rb") as entry:
+                    if not self._is_expired(entry):  # deletes it when it has expired
+                        live.append(name)
+            except FileNotFoundError:  # another process deleted it meanwhile
+                continue
+        if len(live) >= self._max_entries and self._cull_frequency:
+            for name in random.sample(live, len(live) // self._cull_frequency):
+                self._delete(name)
+        elif len(live) >= self._max_entries:
+            self.clear()  # CULL_FREQUENCY 0 means clear, as in Django
 
     def get_backend_timeout(self, timeout: Any = DEFAULT_TIMEOUT) -> float | None:
         if isinstance(timeout, _Expiry):

@@ -51,6 +51,9 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Above CSRF, which reads the form first: a comment too large to receive gets a page saying
+    # what the limit is, not Django's bare 400.
+    "metsinfo.comments.middleware.CommentTooLargeMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -223,6 +226,12 @@ def _cache_from_environment() -> dict:
     return {
         "BACKEND": "metsinfo.lib.cache.FileBasedCache",
         "LOCATION": env_str("CACHE_DIR", str(VAR_DIR / "cache")),
+        # Django's file cache deletes a random third of its entries once it holds 300 (its
+        # default MAX_ENTRIES): 30 readers commenting at once, and the rate-limit counters went
+        # with the rest, so the limit started again. Only rate limits and throttles live here
+        # (pages are in "pages"), and the site's file cache drops expired entries first, so this
+        # many live entries (some 10,000 clients in one comment window) is never reached.
+        "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", default=50_000, minimum=1_000)},
     }
 
 
