@@ -111,14 +111,11 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.display(description="Comment (and why it was held)", ordering="created")
     def comment(self, comment: Comment) -> str:
         text = Truncator(comment.body).chars(160)
+        if comment.held_reason:
+            held = comment.get_held_reason_display()
+            text = format_html('{}<br><strong class="held-reason">Held: {}</strong>', text, held)
         hosts = links_to(comment)
-        if hosts:
-            text = format_html("{}<br>{}", text, hosts)
-        if not comment.held_reason:
-            return text
-        return format_html(
-            '{}<br><strong class="held-reason">Held: {}</strong>', text, comment.get_held_reason_display()
-        )
+        return format_html("{}<br>{}", text, hosts) if hosts else text
 
     @admin.display(description="Status", ordering="status")
     def state(self, comment: Comment) -> str:
