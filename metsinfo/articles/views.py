@@ -1,6 +1,5 @@
 """Reader-facing pages. Each reads stored HTML; none renders Markdown."""
 
-import re
 import sys
 
 from django.conf import settings
@@ -16,20 +15,6 @@ from django.views.decorators.http import require_safe
 from metsinfo.articles import search
 from metsinfo.articles.caching import reader_is_staff, reader_page
 from metsinfo.articles.models import Article, GlossaryTerm, SupportPage
-
-# The glossary links the renderer stored in the HTML: <a class="glossary-link" href="/glossary/#slug">.
-_GLOSSARY_LINK = re.compile(r'<a\b[^>]*\bclass="glossary-link"[^>]*>')
-_LINK_SLUG = re.compile(r'\bhref="[^"#]*#([^"]+)"')
-
-
-def words_used(*html: str) -> list[GlossaryTerm]:
-    """The glossary terms linked in ``html``, in glossary order, for the printed "Words used" list."""
-    slugs = {match.group(1) for tag in _GLOSSARY_LINK.findall("".join(html)) if (match := _LINK_SLUG.search(tag))}
-    return list(GlossaryTerm.objects.filter(slug__in=slugs)) if slugs else []
-
-
-def article_words(article: Article, sections) -> list[GlossaryTerm]:
-    return words_used(article.summary_html, *(s.plain_html + s.body_html for s in sections))
 
 
 def _visible_article(request: HttpRequest, slug: str) -> Article:
@@ -51,7 +36,7 @@ def article_page(request: HttpRequest, article: Article, extra: dict | None = No
     context = {
         "article": article,
         "sections": sections,
-        "glossary_terms": article_words(article, sections),
+        "glossary_terms": article.glossary_terms_used(sections),
         **(extra or {}),
     }
     return render(request, "articles/article.html", context, status=status)
@@ -76,7 +61,7 @@ def section_detail(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
         "section": sections[index],
         "previous_section": sections[index - 1] if index > 0 else None,
         "next_section": sections[index + 1] if index + 1 < len(sections) else None,
-        "glossary_terms": words_used(sections[index].plain_html, sections[index].body_html),
+        "glossary_terms": GlossaryTerm.objects.linked_in(sections[index].plain_html, sections[index].body_html),
     }
     return render(request, "articles/section.html", context)
 
@@ -100,7 +85,8 @@ def support_page(request: HttpRequest, slug: str) -> HttpResponse:
     """One support page; drafts only for staff, with a banner."""
     pages = SupportPage.objects.all() if reader_is_staff(request) else SupportPage.objects.published()
     page = get_object_or_404(pages, slug=slug)
-    return render(request, "articles/support_page.html", {"page": page, "glossary_terms": words_used(page.body_html)})
+    context = {"page": page, "glossary_terms": GlossaryTerm.objects.linked_in(page.body_html)}
+    return render(request, "articles/support_page.html", context)
 
 
 @require_safe

@@ -8,7 +8,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from metsinfo.articles.models import Article
-from metsinfo.articles.views import article_words
 from metsinfo.editorial import review
 
 
@@ -45,7 +44,7 @@ def clinical_review(request: HttpRequest, token: str) -> HttpResponse:
     context = {
         "article": article,
         "sections": article.sections.all(),
-        "glossary_terms": article_words(article, article.sections.all()),
+        "glossary_terms": article.glossary_terms_used(article.sections.all()),
         "review": {
             "request": review_request,
             "approval": approval,

@@ -7,6 +7,7 @@ wrote it, so ``load_content`` can tell an editor's later change from its own.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from django.db import models
@@ -112,6 +113,10 @@ class Article(ReviewedContent, ReadabilityFields):
 
     def get_absolute_url(self) -> str:
         return reverse("articles:article", kwargs={"slug": self.slug})
+
+    def glossary_terms_used(self, sections) -> list[GlossaryTerm]:
+        """The glossary terms its lead and ``sections`` link, for the printed "Words used" list."""
+        return GlossaryTerm.objects.linked_in(self.summary_html, *(s.plain_html + s.body_html for s in sections))
 
     def render(self, glossary: Glossary) -> bool:
         """Render ``summary`` into ``summary_html`` and measure it; return whether either changed."""
@@ -275,7 +280,18 @@ def glossary_entry_url(slug: str) -> str:
     return f"{reverse('articles:glossary')}#{slug}"
 
 
+#: The glossary links the renderer stores: <a class="glossary-link" href="(glossary_entry_url)">.
+_GLOSSARY_LINK = re.compile(r'<a\b[^>]*\bclass="glossary-link"[^>]*>')
+_LINK_SLUG = re.compile(r'\bhref="[^"#]*#([^"]+)"')
+
+
 class GlossaryTermQuerySet(models.QuerySet):
+    def linked_in(self, *html: str) -> list[GlossaryTerm]:
+        """The terms linked in stored ``html``, in glossary order (one query; none if no links)."""
+        tags = _GLOSSARY_LINK.findall("".join(html))
+        slugs = {match.group(1) for tag in tags if (match := _LINK_SLUG.search(tag))}
+        return list(self.filter(slug__in=slugs)) if slugs else []
+
     def as_glossary(self) -> Glossary:
         """These terms compiled for the Markdown renderer's glossary links (one query)."""
         rows = self.values_list("slug", "term", "aliases")
