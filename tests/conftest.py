@@ -29,6 +29,16 @@ def _fresh_cache() -> None:
 
 
 @pytest.fixture
+def moderator(db):
+    """A staff user in the Moderators group (made by the group's data migration)."""
+    from django.contrib.auth.models import Group, User
+
+    user = User.objects.create_user("moderator", password="a long moderator password", is_staff=True)
+    user.groups.add(Group.objects.get(name="Moderators"))
+    return user
+
+
+@pytest.fixture
 def visitor(db) -> Callable[[], TestApp]:
     """A new visitor of the site as gunicorn runs it: the WSGI application, page cache included.
 

@@ -16,13 +16,6 @@ QUEUE = "/admin/comments/comment/"
 
 
 @pytest.fixture
-def moderator(db) -> User:
-    user = User.objects.create_user("moderator", password="a long moderator password", is_staff=True)
-    user.groups.add(Group.objects.get(name="Moderators"))
-    return user
-
-
-@pytest.fixture
 def pending() -> list[Comment]:
     article = Comment.objects.first().article
     now = timezone.now()

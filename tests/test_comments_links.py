@@ -7,7 +7,6 @@ Security review 2026-12, §1: ``https://exa<ZWJ>mple.com/136`` was linked to ``m
 import re
 
 import pytest
-from django.contrib.auth.models import Group, User
 
 from metsinfo.comments.links import mixes_scripts, real_host
 from metsinfo.comments.models import Comment
@@ -30,13 +29,6 @@ def post_and_publish(client, body: str) -> Comment:
 def links_in(html: str, comment: Comment) -> list[tuple[str, str]]:
     item = re.search(rf'<li id="comment-{comment.pk}".*?</li>', html, re.S).group(0)
     return re.findall(r'<a href="([^"]*)" rel="nofollow ugc noopener">([^<]*)</a>', item)
-
-
-@pytest.fixture
-def moderator(db) -> User:
-    user = User.objects.create_user("moderator", password="a long moderator password", is_staff=True)
-    user.groups.add(Group.objects.get(name="Moderators"))
-    return user
 
 
 def test_an_invisible_joiner_inside_an_address_does_not_send_the_link_elsewhere(client):
