@@ -49,6 +49,8 @@ ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 ARTICLE = "/articles/breast-cancer-bone-metastasis/"
 #: Where the article's bytes are saved under the static root, for nginx to serve as a file.
 STATIC_COPY = "bench/article.html"
+#: The same bytes behind as many padding bytes as nginx's cache file puts before the body.
+PADDED_COPY = "bench/article-at-cache-offset.html"
 GOALS = {"through nginx": 0.8, "gunicorn alone": 0.9}
 CONFIGS = {
     "SQLite + file cache": {"DATABASE_URL": "sqlite:///{tmp}/bench.sqlite3", "CACHE_DIR": "{tmp}/cache"},
@@ -191,6 +193,26 @@ def save_static_copy(static_root: Path) -> str:
     return path
 
 
+def save_padded_copy(static_root: Path, cache_dir: Path, page: bytes) -> tuple[str, int]:
+    """The article's bytes at the offset where nginx's cache file holds them; address and offset.
+
+    nginx's cache file starts with its own header, the key and the response's headers (about
+    1.4 KB here), so every HIT is a sendfile() from a file offset that is not a multiple of the
+    4 KiB page. A Range request for the body of this padded copy makes nginx's static module send
+    the very same bytes from the very same offset: its row shows what that offset alone costs.
+    """
+    offsets = [
+        path.stat().st_size - len(page)
+        for path in cache_dir.rglob("*")
+        if path.is_file() and path.stat().st_size > len(page) and path.read_bytes().endswith(page)
+    ]
+    if not offsets:
+        raise SystemExit(f"no file in nginx's cache {cache_dir} holds the article's bytes")
+    copy = static_root / PADDED_COPY
+    copy.write_bytes(b" " * offsets[0] + page)
+    return "/static/" + PADDED_COPY, offsets[0]
+
+
 def comment_script(tmp: Path) -> Path:
     """wrk's script posting comments with a token and timestamp from the comment form's endpoint."""
     _, headers, body = fetch(PORT, "/comments/token/")
@@ -202,7 +224,7 @@ def comment_script(tmp: Path) -> Path:
     return script
 
 
-def targets(css_path: str, static_copy: str, script: Path) -> dict[str, dict[str, Target]]:
+def targets(css_path: str, static_copy: str, padded: tuple[str, int], script: Path) -> dict[str, dict[str, Target]]:
     # wrk asks for everything uncompressed unless told otherwise; the gzip rows ask as browsers do.
     browser = {"Accept-Encoding": "gzip, deflate, br, zstd"}
     static_gzip = "the same static file, as browsers ask (its .gz, made once)"
@@ -210,6 +232,9 @@ def targets(css_path: str, static_copy: str, script: Path) -> dict[str, dict[str
         "through nginx": {
             "article's bytes as a static file (reference)": Target(NGINX_PORT, static_copy),
             "article (from nginx's cache)": Target(NGINX_PORT, ARTICLE, cached=True),
+            f"the static file's bytes sent from byte {padded[1]}, as the cache sends them": Target(
+                NGINX_PORT, padded[0], {"Range": f"bytes={padded[1]}-"}
+            ),
             static_gzip: Target(NGINX_PORT, static_copy, browser),
             "article, as browsers ask (gzip)": Target(NGINX_PORT, ARTICLE, browser, reference=static_gzip, cached=True),
         },
@@ -253,7 +278,8 @@ def measure(name: str, tmp: Path, server: subprocess.Popen, nginx: Nginx) -> Non
     _, _, page = fetch(PORT, ARTICLE)
     css_path = re.search(rb'href="(/static/css/[^"]+)"', page).group(1).decode()
     static_copy = save_static_copy(nginx.static_root)
-    groups = targets(css_path, static_copy, comment_script(tmp))
+    padded = save_padded_copy(nginx.static_root, nginx.cache_dir, fetch(NGINX_PORT, ARTICLE)[2])
+    groups = targets(css_path, static_copy, padded, comment_script(tmp))
     for rows in groups.values():
         for target in rows.values():
             if not target.script:

@@ -20,6 +20,7 @@ satisfy (a copy's age); a slower machine makes them longer, never wrong.
 from __future__ import annotations
 
 import gzip
+import http.client
 import json
 import math
 import socket
@@ -170,6 +171,20 @@ def test_pages_are_compressed_for_readers_who_ask(site):
     assert page.headers["Content-Encoding"] == "gzip"
     assert "Accept-Encoding" in page.headers["Vary"]
     assert "</html>" in gzip.decompress(page.body).decode()
+
+
+def test_a_page_says_vary_once(site):
+    """nginx's gzip_vary must not repeat the application's own Vary: Accept-Encoding."""
+    for accept in ("gzip", "identity"):
+        connection = http.client.HTTPConnection("127.0.0.1", site.proxy.port, timeout=20)
+        try:
+            connection.request("GET", unique("/glossary/"), headers={"Accept-Encoding": accept})
+            response = connection.getresponse()
+            response.read()
+        finally:
+            connection.close()
+        assert response.status == 200
+        assert response.headers.get_all("Vary") == ["Accept-Encoding"], accept
 
 
 def test_a_page_is_stored_compressed_and_sent_from_the_cache_as_stored(site):
