@@ -6,6 +6,7 @@ WSGI application as gunicorn runs it, page cache included (``visitor``).
 """
 
 import json
+import re
 import struct
 
 import pytest
@@ -137,3 +138,16 @@ def test_the_version_changes_with_a_new_release(visitor, settings):
     before = content_version(*offline_pages())
     settings.RELEASE = "another-release"
     assert content_version(*offline_pages()) != before
+
+
+def test_the_offline_sentences_are_plain(client):
+    from metsinfo.articles import readability
+
+    html = client.get("/").text
+    sentences = re.findall(r'<template data-offline-text="[^"]+">(.*?)</template>', html, re.S)
+    assert len(sentences) == 9
+    button = re.search(r"data-offline-update>(.*?)</button>", html).group(1)
+    # The date the script writes in, as a reader sees it.
+    text = " ".join(s.replace("<time></time>", "2 December 2026") for s in [*sentences, button + "."])
+    figures = readability.measure_plain(text)
+    assert figures.reading_age <= 11 and figures.long_sentences == 0, figures
