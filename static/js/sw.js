@@ -38,6 +38,9 @@ function storable(response) {
 async function stamped(response) {
   const headers = new Headers(response.headers);
   headers.set("X-Offline-Saved", new Date().toISOString());
+  // The body kept is the decoded one: the network's encoding and length no longer describe it.
+  headers.delete("Content-Encoding");
+  headers.delete("Content-Length");
   const body = await response.blob();
   return new Response(body, { status: response.status, statusText: response.statusText, headers: headers });
 }
@@ -107,22 +110,27 @@ async function save(force) {
   }
 }
 
+// One save at a time. A forced save ("Update saved pages") waits for one under way, then runs.
 function refresh(force) {
-  if (!saving) {
-    saving = save(force).then(
+  if (saving && !force) return saving;
+  const run = (saving || Promise.resolve())
+    .catch(() => {})
+    .then(() => save(force))
+    .then(
       (saved) => {
-        saving = null;
         tell({ type: "saved", saved: saved });
         return saved;
       },
       (error) => {
-        saving = null;
         tell({ type: "failed" });
         throw error;
       }
-    );
-  }
-  return saving;
+    )
+    .finally(() => {
+      if (saving === run) saving = null;
+    });
+  saving = run;
+  return run;
 }
 
 // A listed page that came from the network replaces its saved copy, if it is one to keep.
