@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from metsinfo.articles import views
+from metsinfo.articles import offline, views
 from metsinfo.articles.models import SectionKind
 
 
@@ -27,4 +27,8 @@ urlpatterns = [
     path("support/", views.support_index, name="support"),
     path("support/<slug:slug>/", views.support_page, name="support_page"),
     path("search/", views.search_page, name="search"),
+    # Reading offline (metsinfo/articles/offline.py): the worker at the root, so its scope is every page.
+    path("sw.js", offline.service_worker, name="service_worker"),
+    path("offline.json", offline.offline_list, name="offline_list"),
+    path("manifest.webmanifest", offline.web_manifest, name="manifest"),
 ]

@@ -51,7 +51,9 @@ def live_site(transactional_db, live_server) -> str:
 
 
 def _page(browser: Browser, options: dict) -> Iterator[Page]:
-    context = browser.new_context(**options)
+    # No service worker: in every new context it would save each page for offline reading in the
+    # background, loading the live server during other tests. test_offline_browser.py allows it.
+    context = browser.new_context(**options, service_workers="block")
     page = context.new_page()
     yield page
     context.close()
