@@ -39,6 +39,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Above WhiteNoise, so static files get the header too.
+    "metsinfo.lib.headers.CrossOriginResourcePolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -306,6 +308,11 @@ PERMISSIONS_POLICY: dict[str, list[str]] = {
     )
 }  # fmt: skip
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# No other site may load this site's pages, images, scripts or styles into its own pages (the
+# browser refuses, e.g. a page elsewhere hot-linking an image, or a Spectre-style read of a
+# page). same-origin, not same-site: every file is served from the site's own address (no CDN
+# host), and same-site would also let sibling hosts under the same domain load them.
+SECURE_CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "metsinfo.comments.views.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -315,6 +322,9 @@ SESSION_COOKIE_HTTPONLY = True
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Review-link and password-reset tokens are blanked in every message (Django logs
+    # "Bad Request: /review/<token>/"); see metsinfo/lib/logredact.py.
+    "filters": {"redact_secrets": {"()": "metsinfo.lib.logredact.RedactSecrets"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
