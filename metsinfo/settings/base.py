@@ -275,17 +275,20 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Admin sign-in lockout (django-axes): after AXES_FAILURE_LIMIT failures, the account is locked
-# for everyone, and the client for every account, until the cool-off ends or an administrator
-# runs `manage.py axes_reset_username NAME` (or `axes_reset` for all). Clients are recorded
-# by pseudonym, never by address.
+# Admin sign-in lockout (django-axes): after AXES_FAILURE_LIMIT failures from one client, that
+# client is locked out of that account (and, after as many failures over any accounts, out of
+# every account) until the cool-off ends. Failures from other clients never lock an editor out,
+# so nobody can lock an editor out from afar. The way back without waiting: a new password by
+# email (metsinfo/editorial/passwords.py), which lifts the lock, or an administrator's
+# `manage.py axes_reset_username NAME` (`axes_reset` for all). Clients are recorded by
+# pseudonym, never by address.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", default=5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", default=30, minimum=1))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_CLIENT_IP_CALLABLE = "metsinfo.lib.clientip.client_pseudonym"
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
