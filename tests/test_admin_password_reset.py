@@ -78,3 +78,23 @@ def test_a_used_link_cannot_set_the_password_again(editor):
     browser.post(form.redirect_chain[-1][0], {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
     again = Client().get(link, follow=True)
     assert 'name="new_password1"' not in again.text
+
+
+def test_nobody_can_flood_an_editors_mailbox_with_reset_links(editor):
+    from metsinfo.editorial.passwords import RESETS_PER_HOUR
+
+    for n in range(RESETS_PER_HOUR + 3):
+        response = Client(REMOTE_ADDR=f"192.0.2.{n + 1}").post(RESET, {"email": "editor@example.org"})
+        assert response.status_code == 302, "the page reads the same over the limit"
+    assert len(mail.outbox) == RESETS_PER_HOUR
+
+
+def test_one_client_cannot_send_reset_links_to_everyone(db):
+    from django.contrib.auth.models import User
+
+    from metsinfo.editorial.passwords import RESETS_PER_HOUR
+
+    for n in range(RESETS_PER_HOUR + 3):
+        User.objects.create_user(f"editor{n}", email=f"editor{n}@example.org", password=PASSWORD, is_staff=True)
+        Client().post(RESET, {"email": f"editor{n}@example.org"})
+    assert len(mail.outbox) == RESETS_PER_HOUR
