@@ -50,5 +50,7 @@ max_requests_jitter = max_requests // 10
 # Logs to stdout/stderr, for the process manager to collect.
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None  # empty: no access log (benchmarks)
 errorlog = "-"
+# The access log never holds a review-link or password-reset token (metsinfo/lib/logredact.py).
+logger_class = "metsinfo.lib.logredact.GunicornLogger"
 # No control socket under ~/.gunicorn: nothing here uses it, and it must not leak between runs.
 control_socket_disable = True

@@ -6,6 +6,7 @@ from django.urls import include, path
 from metsinfo.articles import views as article_views
 from metsinfo.articles.feeds import ArticleUpdatesFeed
 from metsinfo.articles.sitemaps import SITEMAPS
+from metsinfo.editorial import passwords
 from metsinfo.editorial.guides import guide_view
 from metsinfo.lib.health import healthz
 
@@ -19,6 +20,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("feed/", ArticleUpdatesFeed(), name="feed"),
     path(f"{settings.ADMIN_PATH}guides/<slug:name>/", guide_view, name="admin_guide"),
+    *passwords.urlpatterns,  # before the admin's, which would send these to its sign-in page
     path(settings.ADMIN_PATH, admin.site.urls),
     path("", include("metsinfo.articles.urls")),
     path("", include("metsinfo.comments.urls")),

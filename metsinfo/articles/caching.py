@@ -20,7 +20,9 @@ Why these numbers (each a setting, from the environment):
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import wraps
 
 from django.conf import settings
@@ -112,6 +114,35 @@ def pages_changed(using: str | None = None) -> None:
 
     The clear that counts is the one after COMMIT: a reader whose request falls inside the
     writer's transaction renders the old rows, and would otherwise leave that page cached.
+    Inside ``pages_change_together`` the clear "now" waits for the end of the block.
     """
-    clear_pages()
+    if getattr(_together, "depth", 0):
+        _together.due = True
+    else:
+        clear_pages()
     transaction.on_commit(clear_pages, using=using, robust=True)
+
+
+_together = threading.local()
+
+
+@contextmanager
+def pages_change_together() -> Iterator[None]:
+    """Changes made inside clear the cached pages once, when the block ends, and not if it fails.
+
+    For a writer that can fail halfway (``load_content``): a clear at its first save would retire
+    every cached page even though the load is then rolled back, and readers would pay for pages
+    that never changed. Django drops the after-COMMIT clears of a rolled-back transaction itself.
+    """
+    _together.depth = getattr(_together, "depth", 0) + 1
+    try:
+        yield
+    except BaseException:
+        _together.depth -= 1
+        if not _together.depth:
+            _together.due = False
+        raise
+    _together.depth -= 1
+    if not _together.depth and getattr(_together, "due", False):
+        _together.due = False
+        clear_pages()

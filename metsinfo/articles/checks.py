@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from metsinfo.articles.references import citation_problems
 from metsinfo.articles.rendering import ALLOWED_PROTOCOLS, ALLOWED_TAGS, LOWEST_BODY_HEADING, heading_level_problems
+from metsinfo.lib.characters import hidden_character
 
 Problems = list[tuple[int, str]]
 
@@ -40,6 +41,12 @@ def _outside_code(text: str) -> Iterable[tuple[int, str]]:
             continue
         if not in_fence:
             yield number, _CODE_SPAN.sub("", line)
+
+
+def hidden_character_problems(text: str) -> Problems:
+    """A control, direction or invisible character, anywhere: the site's one rule (:mod:`metsinfo.lib.characters`)."""
+    found = hidden_character(text)
+    return [] if found is None else [(found.line_in(text), found.describe())]
 
 
 def plain_heading_problems(text: str) -> Problems:

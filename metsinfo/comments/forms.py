@@ -8,16 +8,14 @@ from django.utils.translation import gettext_lazy as _
 
 from metsinfo.comments.models import Comment
 from metsinfo.comments.spam import needs_new_timestamp, sign_timestamp, timestamp_problem
+from metsinfo.lib.characters import hidden_character
 
-# C0 and C1 control characters (tab and line breaks aside): invisible, and NUL cannot be stored.
-_CONTROL = {chr(c) for c in [*range(32), *range(0x7F, 0xA0)] if chr(c) not in "\n\r\t"}
-# Embeddings, overrides and isolates can make text display in a different order than it was
-# written (a name that reads as something else); the plain marks LRM and RLM stay allowed.
-_BIDI = {chr(c) for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]}
-# Invisible characters with no use in plain comments. The zero-width joiner and non-joiner are
-# allowed in comments (emoji sequences, several scripts need them) but not in names.
-_INVISIBLE = {"\u200b", "\u2060", "\ufeff"}
-_INVISIBLE_IN_NAMES = _INVISIBLE | {"\u200c", "\u200d"}
+#: What the reader is told for each kind of refused character (metsinfo.lib.characters).
+_HIDDEN_CHARACTER_MESSAGES = {
+    "control": _("This contains invisible control characters. Please retype it."),
+    "direction": _("This contains characters that change the direction of the text. Please retype it without them."),
+    "invisible": _("This contains invisible zero-width characters. Please retype it."),
+}
 
 
 class CommentForm(forms.ModelForm):
@@ -84,21 +82,15 @@ class CommentForm(forms.ModelForm):
         super().full_clean()
         self._describe_fields()
 
-    def _clean_text(self, name: str, invisible: set[str] = _INVISIBLE) -> str:
+    def _clean_text(self, name: str, *, joiners: bool = True) -> str:
+        """The site's one rule for hidden characters; a name may not hold the zero-width joiners either."""
         value = self.cleaned_data.get(name, "")
-        characters = set(value)
-        if _CONTROL & characters:
-            raise forms.ValidationError(_("This contains invisible control characters. Please retype it."))
-        if _BIDI & characters:
-            raise forms.ValidationError(
-                _("This contains characters that change the direction of the text. Please retype it without them.")
-            )
-        if invisible & characters:
-            raise forms.ValidationError(_("This contains invisible zero-width characters. Please retype it."))
+        if found := hidden_character(value, joiners=joiners):
+            raise forms.ValidationError(_HIDDEN_CHARACTER_MESSAGES[found.kind])
         return value.strip()
 
     def clean_display_name(self) -> str:
-        return self._clean_text("display_name", _INVISIBLE_IN_NAMES)
+        return self._clean_text("display_name", joiners=False)
 
     def clean_body(self) -> str:
         body = self._clean_text("body")

@@ -19,7 +19,7 @@ from django.dispatch import receiver
 
 from metsinfo.articles.models import Article
 from metsinfo.comments.models import Comment
-from metsinfo.contentsync.contentfiles import ContentError, Problem
+from metsinfo.contentsync.contentfiles import ContentError, Problem, read_text
 from metsinfo.contentsync.signals import content_loaded
 from metsinfo.lib.slugs import SLUG_RE
 
@@ -41,11 +41,11 @@ def seed_key(slug: str, body: str) -> str:
 
 def parse_comments(path: Path, shown: Path) -> list[SeedComment]:
     """Parse one comments file; raise ContentError with file and line for anything malformed."""
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ContentError([Problem(shown, 0, f"not valid UTF-8 ({exc.reason}); save the file as UTF-8")]) from None
-    comments, problems = [], []
+    problems: list[Problem] = []
+    text = read_text(path, shown, problems)  # size, encoding and hidden characters, as for every file
+    if text is None:
+        raise ContentError(problems)
+    comments = []
     block: list[tuple[int, str]] = []
     for number, line in [*enumerate(text.splitlines(), start=1), (0, "---")]:
         if line.strip() != "---":

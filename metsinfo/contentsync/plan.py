@@ -14,6 +14,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from metsinfo.articles.caching import pages_change_together
 from metsinfo.articles.models import Article, GlossaryTerm, Section, SupportPage, fingerprint, glossary_entry_url
 from metsinfo.articles.references import numbers_of
 from metsinfo.articles.rendering import Glossary, split_aliases
@@ -138,7 +139,8 @@ def load_content(root: Path, *, dry_run: bool = False, force: bool = False) -> P
     plan = plan_changes(sources, force=force)
     if plan.conflicts:
         return plan
-    with transaction.atomic():
+    # A load that fails changes nothing: not the database, and not the cached pages either.
+    with pages_change_together(), transaction.atomic():
         if not dry_run:
             apply_changes(plan)
         for _receiver, changes in content_loaded.send(sender=Plan, root=root, dry_run=dry_run):

@@ -1,7 +1,8 @@
 """Admin forms that refuse what ``load_content`` refuses, with its words, and store LF line ends.
 
-Every rule comes from :mod:`metsinfo.articles.checks` (and the reference list's own parser), the
-functions the loader calls too, so a text the admin accepts always loads and the other way round.
+Every rule comes from :mod:`metsinfo.articles.checks` (and the reference list's own parser) and
+:mod:`metsinfo.lib.characters`, the functions the loader calls too, so a text the admin accepts
+always loads and the other way round.
 Browsers send a textarea's lines ending in CR LF: every text field stores LF alone, so saving an
 unchanged page is no change (no phantom revision, and a restored loaded version is the loaded text).
 """
@@ -13,7 +14,13 @@ from collections.abc import Callable
 from django import forms
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 
-from metsinfo.articles.checks import Problems, normalise_newlines, plain_text_problems, text_problems
+from metsinfo.articles.checks import (
+    Problems,
+    hidden_character_problems,
+    normalise_newlines,
+    plain_text_problems,
+    text_problems,
+)
 from metsinfo.articles.models import Article, GlossaryTerm, Section, SupportPage
 from metsinfo.articles.references import numbers_of, parse_sources
 
@@ -38,7 +45,19 @@ def _check(form: forms.ModelForm, name: str, rule: Callable[[str], Problems]) ->
         form.add_error(name, error)
 
 
-class SourcesForm(forms.ModelForm):
+class CheckedForm(forms.ModelForm):
+    """Every text field refuses the hidden characters the loader and the comment form refuse."""
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        for name, value in list(cleaned.items()):
+            if isinstance(value, str):
+                for error in _as_errors(hidden_character_problems(value), str(self.fields[name].label or name)):
+                    self.add_error(name, error)
+        return cleaned
+
+
+class SourcesForm(CheckedForm):
     """A form with a ``sources`` reference list, checked as the loader checks it."""
 
     def clean_sources(self) -> str:
@@ -81,7 +100,7 @@ class SupportPageForm(SourcesForm):
         return cleaned
 
 
-class SectionForm(forms.ModelForm):
+class SectionForm(CheckedForm):
     class Meta:
         model = Section
         fields = ["article", "kind", "title", "key_points", "plain", "body"]
@@ -109,7 +128,7 @@ class SectionForm(forms.ModelForm):
         return cleaned
 
 
-class GlossaryTermForm(forms.ModelForm):
+class GlossaryTermForm(CheckedForm):
     class Meta:
         model = GlossaryTerm
         fields = ["term", "slug", "definition", "aliases"]

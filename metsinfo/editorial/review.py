@@ -17,7 +17,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -74,18 +74,40 @@ def next_review_due(today: date | None = None) -> date:
     return (today or timezone.localdate()) + timedelta(days=settings.REVIEW_INTERVAL_DAYS)
 
 
-@transaction.atomic
-def approve(article: Article, request: ReviewRequest) -> ReviewApproval:
-    """Record the sign-off and set the review dates."""
-    today = timezone.localdate()
-    article.reviewer = request.reviewer
-    article.last_reviewed = today
-    article.next_review_due = next_review_due(today)
-    article._change_reason = f"clinically approved by {request.reviewer} through a review link"
-    article.save()
-    return ReviewApproval.objects.create(
-        article=article, reviewer=request.reviewer, version=request.version, next_review_due=article.next_review_due
-    )
+def approve(article: Article, request: ReviewRequest) -> tuple[ReviewApproval | None, bool]:
+    """Record the sign-off once, and set the review dates; ``(approval, created)``.
+
+    Reviewers double-click, and mail programs open a link twice: several approvals of one version
+    can arrive at the same moment. Each takes the article's row lock (on SQLite the write lock,
+    taken when the transaction begins) and then looks for an approval, so the first records it and
+    the others find it. Should two ever get past that, the ``one_approval_per_article_version``
+    constraint refuses the second, which then reads the first's. ``(None, False)``: the text
+    changed since the link was made, and nothing is recorded.
+    """
+    try:
+        return _approve_once(article, request)
+    except IntegrityError:
+        return ReviewApproval.objects.get(article_id=article.pk, version=request.version), False
+
+
+def _approve_once(article: Article, request: ReviewRequest) -> tuple[ReviewApproval | None, bool]:
+    with transaction.atomic():
+        locked = Article.objects.select_for_update().get(pk=article.pk)
+        existing = ReviewApproval.objects.filter(article=locked, version=request.version).first()
+        if existing is not None:
+            return existing, False
+        if text_version(locked) != request.version:
+            return None, False
+        today = timezone.localdate()
+        locked.reviewer = request.reviewer
+        locked.last_reviewed = today
+        locked.next_review_due = next_review_due(today)
+        locked._change_reason = f"clinically approved by {request.reviewer} through a review link"
+        locked.save()
+        approval = ReviewApproval.objects.create(
+            article=locked, reviewer=request.reviewer, version=request.version, next_review_due=locked.next_review_due
+        )
+    return approval, True
 
 
 def request_changes(article: Article, request: ReviewRequest, note: str) -> tuple[ReviewNote, bool]:

@@ -39,6 +39,8 @@ def clinical_review(request: HttpRequest, token: str) -> HttpResponse:
             review.request_changes(article, review_request, note_form.cleaned_data["note"])
             return redirect(f"{request.path}#review")
     elif request.method == "POST" and approval is None and unchanged:
+        # Every click lands on the page as it now is: approved (by this click or one at the same
+        # moment), or refused because the text changed meanwhile.
         review.approve(article, review_request)
         return redirect(request.path)
     context = {

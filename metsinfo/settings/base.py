@@ -39,6 +39,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Above WhiteNoise, so static files get the header too.
+    "metsinfo.lib.headers.CrossOriginResourcePolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -277,17 +279,20 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Admin sign-in lockout (django-axes): after AXES_FAILURE_LIMIT failures, the account is locked
-# for everyone, and the client for every account, until the cool-off ends or an administrator
-# runs `manage.py axes_reset_username NAME` (or `axes_reset` for all). Clients are recorded
-# by pseudonym, never by address.
+# Admin sign-in lockout (django-axes): after AXES_FAILURE_LIMIT failures from one client, that
+# client is locked out of that account (and, after as many failures over any accounts, out of
+# every account) until the cool-off ends. Failures from other clients never lock an editor out,
+# so nobody can lock an editor out from afar. The way back without waiting: a new password by
+# email (metsinfo/editorial/passwords.py), which lifts the lock, or an administrator's
+# `manage.py axes_reset_username NAME` (`axes_reset` for all). Clients are recorded by
+# pseudonym, never by address.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", default=5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", default=30, minimum=1))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_CLIENT_IP_CALLABLE = "metsinfo.lib.clientip.client_pseudonym"
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
@@ -310,6 +315,11 @@ PERMISSIONS_POLICY: dict[str, list[str]] = {
     )
 }  # fmt: skip
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# No other site may load this site's pages, images, scripts or styles into its own pages (the
+# browser refuses, e.g. a page elsewhere hot-linking an image, or a Spectre-style read of a
+# page). same-origin, not same-site: every file is served from the site's own address (no CDN
+# host), and same-site would also let sibling hosts under the same domain load them.
+SECURE_CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "metsinfo.comments.views.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -319,6 +329,9 @@ SESSION_COOKIE_HTTPONLY = True
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Review-link and password-reset tokens are blanked in every message (Django logs
+    # "Bad Request: /review/<token>/"); see metsinfo/lib/logredact.py.
+    "filters": {"redact_secrets": {"()": "metsinfo.lib.logredact.RedactSecrets"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }

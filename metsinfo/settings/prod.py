@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
+from metsinfo.lib.secretkey import secret_key_problem
 from metsinfo.settings.env import env_bool, env_int, env_str
 
 from .base import *  # noqa: F403
@@ -12,8 +13,11 @@ if not SECRET_KEY:
         "DJANGO_SECRET_KEY is required in production. Generate one with: "
         "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
     )
-if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
-    raise ImproperlyConfigured("DJANGO_SECRET_KEY is too weak: use at least 50 random characters.")
+if problem := secret_key_problem(SECRET_KEY):
+    raise ImproperlyConfigured(
+        f"DJANGO_SECRET_KEY is too weak: {problem}. Generate one with: "
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    )
 if DEBUG:
     raise ImproperlyConfigured("DJANGO_DEBUG must not be true with production settings.")
 if not env_str("SITE_URL"):
