@@ -18,7 +18,7 @@ help:
 	@echo "make test   set up and run lint, checks and the whole test suite on SQLite and PostgreSQL"
 	@echo "make bench  load-test the site with wrk, through nginx and gunicorn alone (SQLite+file cache, PostgreSQL+Redis)"
 	@echo "make audit  Lighthouse (mobile) scores of the main pages, production settings"
-	@echo "make backup                 write a consistent copy of the database to var/backups/"
+	@echo "make backup                 write an encrypted, consistent copy of the database to var/backups/ (keeps the newest BACKUP_KEEP)"
 	@echo "make restore BACKUP=<file>  put a backup back (asks first)"
 
 # Django 6 needs Python 3.12+. Try $$PYTHON, python3.13/3.12 on PATH, pyenv (.python-version asks

@@ -23,6 +23,17 @@ cache; article req/s, its ratio to the static CSS file, article p99):
 - gthread, 4 workers x 4 threads with keep-alive (2026-11-25): 3658 req/s (0.81) on SQLite but
   p99 32-46 ms, and section and glossary fell to 0.52-0.55 on Redis: threads contend for the GIL.
 
+- Slow clients (security review 2026-12, issue 16): four connections sending a request a byte
+  at a time held all four sync workers until the 30 s timeout killed them; nothing was served
+  meanwhile. Since 2026-12-02 the worker is metsinfo.ops.gunicorn_worker.BufferingThreadWorker:
+  gthread whose event loop receives each request whole (head and body) before a thread sees it,
+  and disconnects a client that has not sent it within GUNICORN_REQUEST_SECONDS (15). With 50
+  slow clients held for 20 s (tests/test_slow_clients.py, 4 workers, a busy 2-core machine) an
+  uncached article page still came in a median 184-275 ms, slowest 1.2-1.4 s; with sync workers
+  every reader request timed out (5 s). One thread per worker, as the sync worker had one
+  request at a time: more threads only contend for the GIL (the gthread row above). `make bench`
+  on the same busy machine (docs/benchmarks.md) showed no difference beyond its noise.
+
 Page hits are short and CPU-bound, so the right count is about 2 x cores; keep-alive only
 matters with gthread (sync workers close each connection, and the load balancer reconnects).
 """
@@ -33,8 +44,10 @@ import os
 wsgi_app = "metsinfo.wsgi:application"
 bind = os.environ.get("GUNICORN_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2))
-# sync: one request at a time per worker, no keep-alive; gthread is the alternative measured above.
-worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
+# gthread that reads each request whole in its event loop before a thread sees it
+# (metsinfo/ops/gunicorn_worker.py): slow clients cost a buffer, never a worker. "sync" is the
+# former choice, measured above, which four slow clients could stop for 30 s.
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "metsinfo.ops.gunicorn_worker.BufferingThreadWorker")
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 # Load the app once in the master and fork workers from it: fast worker restarts, shared memory.
 # (Django opens database and cache connections lazily, in each worker, so nothing is shared.)

@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 
 from metsinfo.comments.models import Comment
-from tests.comments_helpers import ARTICLE_URL, POST_URL, TOKEN_URL, form_data
+from tests.comments_helpers import ARTICLE_SLUG, ARTICLE_URL, POST_URL, TOKEN_URL, form_data
 from tests.helpers import page_text
 
 pytestmark = pytest.mark.usefixtures("seeded")
@@ -55,3 +55,15 @@ def test_other_forms_keep_djangos_answer(client):
     comment = Comment.objects.approved().first()
     response = client.post(f"/comments/{comment.pk}/report/", {"reason": THREE_MB})
     assert response.status_code == 400
+
+
+def test_the_page_nginx_shows_for_its_own_limit_names_the_limit_and_the_way_back(client):
+    """deploy/nginx/metsinfo.conf turns its 413 into a GET of this page (tests/test_proxy.py runs it)."""
+    response = client.get("/comments/too-long/", {"article": ARTICLE_SLUG})
+    assert response.status_code == 413
+    assert "Your comment was too long to send" in page_text(response.text)
+    assert f'href="{ARTICLE_URL}#comment-form"' in response.text
+    assert "no-store" in response["Cache-Control"]
+    odd = client.get("/comments/too-long/", {"article": '"><script>'})
+    assert odd.status_code == 413
+    assert "comment-form" not in odd.text and "<script>" not in odd.text

@@ -161,5 +161,8 @@ def test_a_worker_killed_mid_run_loses_no_acknowledged_comment(site):
     assert figures.acknowledged_but_missing == 0, figures
     assert figures.stored_more_than_once == 0, figures
     # Only requests in the killed worker's hands can fail; each is either stored or not, never twice.
-    assert figures.connection_errors <= 1, figures
+    # The worker (metsinfo/ops/gunicorn_worker.py) holds every connection it has accepted, the one
+    # it is answering and those received whole behind it (a sync worker held one): never more than
+    # the clients connected at once. 2-3 of 1000 on SQLite when the buffering worker came in.
+    assert figures.connection_errors <= CLIENTS, figures
     assert figures.acknowledged + figures.connection_errors == SUBMISSIONS, figures

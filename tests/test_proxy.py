@@ -32,6 +32,7 @@ import pytest
 from django.conf import settings
 
 from deploy.proxy import Nginx
+from tests.helpers import page_text
 from tests.live import Browser, forms, free_port
 from tests.proxy import FROM_CACHE, Answer, ProxiedSite, StubApp, fetch
 
@@ -317,6 +318,29 @@ def test_a_comment_posted_through_the_proxy_is_stored_once(site):
 
     count = f"print(Comment.objects.filter(body__contains='{marker}').count())"
     assert shell(site, f"from metsinfo.comments.models import Comment; {count}") == "1"
+
+
+def test_a_comment_over_nginxs_limit_gets_the_sites_own_page_saying_the_limit(site):
+    """nginx refuses bodies over 1 MB itself (client_max_body_size), with the site's page, not its bare 413."""
+    body = urllib.parse.urlencode({"body": "Far too long. " * 80_000, "consent": "on"}).encode()
+    assert len(body) > 1024 * 1024
+    reply = fetch(
+        site.proxy.url(f"{ARTICLE}comments/"),
+        method="POST",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        body=body,
+    )
+    assert reply.status == 413
+    text = page_text(reply.text)
+    assert "Your comment was too long to send" in text
+    assert "A comment can be up to 3,000 characters long." in text
+    assert "We could not keep your text, because it was too long." in text
+    assert f'href="{ARTICLE}#comment-form"' in reply.text, "back to the form it came from"
+    assert "no-store" in reply.headers["Cache-Control"]
+    assert reply.headers.get("Content-Security-Policy"), "the application's page, with its headers"
+    assert "nginx" not in reply.text
+    again = fetch(site.proxy.url(f"{ARTICLE}comments/"), method="POST", body=body)
+    assert again.status == 413 and "Your comment was too long to send" in page_text(again.text), "never cached"
 
 
 def test_a_staff_session_is_never_served_from_the_cache_nor_stored_in_it(site):

@@ -1,5 +1,9 @@
 """A comment too large to receive gets the site's own page, saying what the limit is.
 
+The same page answers nginx's own refusal (its client_max_body_size, 1 MB in
+deploy/nginx/metsinfo.conf): nginx turns its 413 into a GET of ``too_long_page`` instead of its
+bare "413 Request Entity Too Large", naming the article whose form was sent.
+
 Django refuses a request body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (2.5 MB) when ``request.POST``
 is first read, with ``RequestDataTooBig``, and answers with its bare "Bad Request". The CSRF
 middleware is the first to read it, before the comment view runs, so this middleware sits just
@@ -9,6 +13,7 @@ changed, so answering before the CSRF check gives nothing away.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from django.conf import settings
@@ -17,6 +22,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.views.decorators.http import require_safe
+
+_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,200}")
 
 
 class CommentTooLargeMiddleware:
@@ -48,3 +56,10 @@ def too_long(request: HttpRequest, slug: str) -> HttpResponse:
     add_never_cache_headers(response)
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+@require_safe
+def too_long_page(request: HttpRequest) -> HttpResponse:
+    """The page for a comment refused in front of the application (nginx), 413 like the other."""
+    slug = request.GET.get("article", "")
+    return too_long(request, slug if _SLUG.fullmatch(slug) else "")

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from metsinfo.comments import views
+from metsinfo.comments import middleware, views
 
 
 class PageNumberConverter:
@@ -27,6 +27,7 @@ urlpatterns = [
     path("articles/<slug:slug>/comments/", views.post_comment, name="post"),
     path("articles/<slug:slug>/comments/new/", views.new_comment, name="new"),
     path("comments/token/", views.comment_token, name="token"),
+    path("comments/too-long/", middleware.too_long_page, name="too_long"),
     path("articles/<slug:slug>/comments/page/<page_number:number>/", views.comment_page, name="page"),
     path("comments/<int:pk>/report/", views.report_comment, name="report"),
     path("privacy/", views.privacy, name="privacy"),

@@ -16,6 +16,14 @@ CONTENT_DIR = Path(env_str("CONTENT_DIR", str(BASE_DIR / "content")))
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
 
 SECRET_KEY = env_str("DJANGO_SECRET_KEY")
+
+# Backups (metsinfo/ops/backups.py) are encrypted with Fernet keys from BACKUP_ENCRYPTION_KEY
+# (comma-separated, newest first: the first encrypts, any may decrypt). Without it, development
+# makes one key once into BACKUP_KEY_FILE (dev.py); production has no such file and refuses.
+BACKUP_ENCRYPTION_KEY = env_str("BACKUP_ENCRYPTION_KEY")
+BACKUP_KEY_FILE: Path | None = None
+# How many backups `make backup` keeps in its folder; older ones are deleted after each new one.
+BACKUP_KEEP = env_int("BACKUP_KEEP", default=14, minimum=1)
 DEBUG = env_bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 

@@ -7,11 +7,11 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
-from metsinfo.ops.backups import BackupError, Target, kind_of, restore
+from metsinfo.ops.backups import BackupError, Target, read, restore
 
 
 class Command(BaseCommand):
-    help = "Replace a database's contents with a backup made by backup_db."
+    help = "Replace a database's contents with a backup made by backup_db (decrypted with BACKUP_ENCRYPTION_KEY)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("backup", type=Path)
@@ -20,7 +20,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, backup: Path, database_url: str | None, noinput: bool, **options) -> None:
         try:
-            kind_of(backup)
+            # Decrypted and checked whole before the question, so a wrong key changes nothing.
+            contents = read(backup)
             target = Target.from_url(database_url) if database_url else Target.from_settings(connection.settings_dict)
             if not noinput:
                 answer = input(
@@ -30,7 +31,7 @@ class Command(BaseCommand):
                     raise CommandError("Restore cancelled; nothing was changed.")
             if not database_url:
                 connection.close()  # the site's own database: let go of it while it is replaced
-            restore(backup, target)
+            restore(contents, target)
         except BackupError as exc:
             raise CommandError(str(exc)) from None
         # Pages rendered from the old contents expire by themselves: within READER_PAGE_PROCESS_SECONDS
