@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from metsinfo.articles import views
+from metsinfo.articles import questions, views
 from metsinfo.articles.models import SectionKind
 
 
@@ -27,4 +27,5 @@ urlpatterns = [
     path("support/", views.support_index, name="support"),
     path("support/<slug:slug>/", views.support_page, name="support_page"),
     path("search/", views.search_page, name="search"),
+    path("my-questions/", questions.my_questions, name="my_questions"),
 ]

@@ -15,6 +15,7 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 
 from metsinfo.articles.checks import Problems, normalise_newlines, plain_text_problems, text_problems
 from metsinfo.articles.models import Article, GlossaryTerm, Section, SupportPage
+from metsinfo.articles.questions import marker_problems
 from metsinfo.articles.references import numbers_of, parse_sources
 
 
@@ -78,6 +79,7 @@ class SupportPageForm(SourcesForm):
         cleaned = super().clean()
         known = self.known_sources()
         _check(self, "body", lambda text: text_problems(text, known, lowest_heading=2))
+        _check(self, "body", marker_problems)
         return cleaned
 
 
