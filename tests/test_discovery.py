@@ -22,7 +22,7 @@ def test_sitemap_lists_every_public_page(client):
     }
     expected = {f"{settings.SITE_URL}/", f"{settings.SITE_URL}/glossary/", f"{settings.SITE_URL}{ARTICLE_URL}"}
     expected |= {f"{settings.SITE_URL}{ARTICLE_URL}{kind}/" for kind in SectionKind.values}
-    expected |= {f"{settings.SITE_URL}/support/"}
+    expected |= {f"{settings.SITE_URL}/support/", f"{settings.SITE_URL}/my-questions/"}
     expected |= {f"{settings.SITE_URL}/support/{slug}/" for slug in ("getting-help", "living-with", "questions-to-ask")}
     assert locations == expected
 

@@ -160,8 +160,9 @@ class TestSectionPage:
             assert "Get urgent help" in client.get(f"{ARTICLE_URL}{kind}/").text
 
     def test_query_count_is_fixed(self, client, django_assert_num_queries):
-        # The article, its sections, and the glossary words the section uses (printed).
-        with django_assert_num_queries(3):
+        # The article, its sections, the glossary words the section uses (printed), and the
+        # questions page whose topics the section offers to tick.
+        with django_assert_num_queries(4):
             client.get(f"{ARTICLE_URL}treatments/")
 
     def test_missing_section_of_a_real_kind_is_not_found(self, client):

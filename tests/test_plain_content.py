@@ -106,3 +106,30 @@ def test_the_stored_layer_figures_agree_with_the_page(client):
         stored = section.layer_readability("plain")
         assert stored is not None and stored.reading_age is not None
         assert stored.reading_age <= readability.TARGET_READING_AGE, section.kind
+
+
+def _with_script_words(html: str) -> str:
+    """``html`` and the messages its script shows (``data-word-*``), each as a sentence, placeholders filled."""
+    filled = {"{count}": "3", "{place}": "2", "{total}": "5", "{date}": "2 December 2026"}
+    messages = []
+    for message in re.findall(r'data-word-[a-z-]+="([^"]*)"', html):
+        for placeholder, value in filled.items():
+            message = message.replace(placeholder, value)
+        messages.append(f"<p>{message}</p>")
+    return html + "".join(messages)
+
+
+def test_the_my_questions_page_meets_the_nhs_reading_age(client):
+    """Its help, labels, buttons and what the script announces, all of it, with or without JavaScript."""
+    html = client.get("/my-questions/").text
+    main = html.split('<main id="main" tabindex="-1">', 1)[1].split("</main>", 1)[0]
+    assert "Show this to your team." in main and "Move up" in main
+    assert_plain(_with_script_words(main), "my questions page")
+
+
+@pytest.mark.parametrize("kind", SECTIONS)
+def test_the_questions_offered_on_each_section_meet_the_nhs_reading_age(client, kind):
+    html = client.get(f"{ARTICLE_URL}{kind}/").text
+    picker = re.search(r'<section class="question-picker".*?</section>', html, re.S).group(0)
+    assert "Add your own question" in picker
+    assert_plain(_with_script_words(picker), f"questions on the {kind} page")

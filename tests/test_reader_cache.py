@@ -23,6 +23,8 @@ READER_PAGES = [
     "/glossary/",
     "/support/",
     "/support/getting-help/",
+    "/support/questions-to-ask/",
+    "/my-questions/",
     "/search/?q=pain",
     "/search/?q=nothing-matches-this",
 ]

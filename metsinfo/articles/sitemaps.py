@@ -26,7 +26,7 @@ class PagesSitemap(SiteSitemap):
     changefreq = "monthly"
 
     def items(self) -> list[str]:
-        return ["articles:home", "articles:glossary", "articles:support"]
+        return ["articles:home", "articles:glossary", "articles:support", "articles:my_questions"]
 
     def location(self, item: str) -> str:
         return reverse(item)

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from metsinfo.articles import offline, views
+from metsinfo.articles import offline, questions, views
 from metsinfo.articles.models import SectionKind
 
 
@@ -31,4 +31,5 @@ urlpatterns = [
     path("sw.js", offline.service_worker, name="service_worker"),
     path("offline.json", offline.offline_list, name="offline_list"),
     path("manifest.webmanifest", offline.web_manifest, name="manifest"),
+    path("my-questions/", questions.my_questions, name="my_questions"),
 ]

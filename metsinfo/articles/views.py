@@ -12,7 +12,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_safe
 
-from metsinfo.articles import search
+from metsinfo.articles import questions, search
 from metsinfo.articles.caching import reader_is_staff, reader_page
 from metsinfo.articles.models import Article, GlossaryTerm, SupportPage
 
@@ -62,6 +62,7 @@ def section_detail(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
         "previous_section": sections[index - 1] if index > 0 else None,
         "next_section": sections[index + 1] if index + 1 < len(sections) else None,
         "glossary_terms": GlossaryTerm.objects.linked_in(sections[index].plain_html, sections[index].body_html),
+        "question_topics": questions.topics_for_section(kind),
     }
     return render(request, "articles/section.html", context)
 
@@ -85,7 +86,11 @@ def support_page(request: HttpRequest, slug: str) -> HttpResponse:
     """One support page; drafts only for staff, with a banner."""
     pages = SupportPage.objects.all() if reader_is_staff(request) else SupportPage.objects.published()
     page = get_object_or_404(pages, slug=slug)
-    context = {"page": page, "glossary_terms": GlossaryTerm.objects.linked_in(page.body_html)}
+    context = {
+        "page": page,
+        "glossary_terms": GlossaryTerm.objects.linked_in(page.body_html),
+        "question_topics": questions.topics_in(page.body_html),
+    }
     return render(request, "articles/support_page.html", context)
 
 

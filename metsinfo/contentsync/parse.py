@@ -18,6 +18,7 @@ from pathlib import Path
 
 from metsinfo.articles.checks import Problems, plain_text_problems, text_problems
 from metsinfo.articles.models import SectionKind
+from metsinfo.articles.questions import marker_problems
 from metsinfo.articles.references import numbers_of
 from metsinfo.contentsync.contentfiles import (
     ContentError,
@@ -223,6 +224,7 @@ def _read_page(path: Path, root: Path, problems: list[Problem]) -> PageSource | 
         problems.append(Problem(shown, parsed.body_first_line, "the page has no text after the header"))
     known = set(numbers_of(str(reviewed["sources"])))
     _located(parsed, text_problems(parsed.body, known, lowest_heading=2), parsed.body_first_line, problems)
+    _located(parsed, marker_problems(parsed.body), parsed.body_first_line, problems)
     fields = {"title": title, "body": body, "order": int(order_text), **reviewed}
     return PageSource(shown, path.stem, fields)
 

@@ -22,6 +22,7 @@ from metsinfo.articles.checks import (
     text_problems,
 )
 from metsinfo.articles.models import Article, GlossaryTerm, Section, SupportPage
+from metsinfo.articles.questions import marker_problems
 from metsinfo.articles.references import numbers_of, parse_sources
 
 
@@ -97,6 +98,7 @@ class SupportPageForm(SourcesForm):
         cleaned = super().clean()
         known = self.known_sources()
         _check(self, "body", lambda text: text_problems(text, known, lowest_heading=2))
+        _check(self, "body", marker_problems)
         return cleaned
 
 

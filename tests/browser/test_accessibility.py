@@ -99,3 +99,44 @@ def test_readable_at_320_px_and_on_a_wide_screen(live_site: str, browser: Browse
     )
     assert 55 <= characters <= 80, f"about {characters:.0f} characters per line"
     wide.context.close()
+
+
+QUESTION_PAGES = {
+    "my-questions": "/my-questions/",
+    "questions-to-ask": "/support/questions-to-ask/",
+    "section-questions": f"{ARTICLE}treatments/",
+}
+
+
+@pytest.mark.parametrize("width", ["phone", "desktop"])
+def test_question_list_pages_have_no_axe_violations_with_and_without_a_list(
+    live_site: str, browser: Browser, scheme: str, width: str
+):
+    """The tick boxes, the reader's own list (empty, then filled) and the messages it shows."""
+    page = context_page(browser, PHONE if width == "phone" else DESKTOP, scheme)
+    problems = {}
+    page.goto(live_site + QUESTION_PAGES["my-questions"])
+    page.wait_for_selector("[data-list-empty]:not([hidden])")
+    if found := violations(page):
+        problems["my-questions-empty"] = found
+    for name, path in QUESTION_PAGES.items():
+        page.goto(live_site + path)
+        if name != "my-questions":
+            page.locator("[data-question-list] input[type=checkbox]").nth(1).check()
+            page.get_by_role("button", name="Add to my list").click()  # empty: the error shows
+        screenshot(page, f"{name}-{width}-{scheme}")
+        if found := violations(page):
+            problems[name] = found
+    page.get_by_label("Add your own question").fill("Can I bring my daughter?")
+    page.get_by_role("button", name="Add to my list").click()
+    page.goto(live_site + QUESTION_PAGES["my-questions"])
+    assert page.locator("[data-my-list] li").count() == 3  # a tick on each of two pages, and one of my own
+    page.get_by_role("button", name="Clear my list").click()  # the "cleared, undo" note
+    if found := violations(page):
+        problems["my-questions-cleared"] = found
+    page.get_by_role("button", name="Undo").click()
+    screenshot(page, f"my-questions-list-{width}-{scheme}")
+    if found := violations(page):
+        problems["my-questions-list"] = found
+    page.context.close()
+    assert problems == {}
