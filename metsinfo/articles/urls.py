@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from metsinfo.articles import views
+from metsinfo.articles import card, views
 from metsinfo.articles.models import SectionKind
 
 
@@ -27,4 +27,6 @@ urlpatterns = [
     path("support/", views.support_index, name="support"),
     path("support/<slug:slug>/", views.support_page, name="support_page"),
     path("search/", views.search_page, name="search"),
+    path("card/", card.card, name="card"),
+    path("card/sheet/", card.card_sheet, name="card_sheet"),
 ]
