@@ -90,6 +90,15 @@ def test_the_urgent_help_card_meets_the_nhs_reading_age():
     assert_plain(card, "urgent help card")
 
 
+@pytest.mark.parametrize("url", ["/card/", "/card/sheet/"])
+def test_the_wallet_card_and_how_to_print_it_meet_the_nhs_reading_age(client, url):
+    html = client.get(url).text
+    page = html.split('<main id="main"', 1)[1].split('<section class="card-sources"', 1)[0]
+    page = re.sub(r'<p class="(?:wallet-card-source|print-only card-sheet-source)">.*?</p>', "", page, flags=re.S)
+    assert "How to print it" in page and "Call now if you have any of these" in page
+    assert_plain(page.split(">", 1)[1], f"wallet card {url}")
+
+
 def test_descriptions_are_plain_summaries_not_the_lead():
     for page in [*Article.objects.all(), *SupportPage.objects.all()]:
         sentences = readability.sentences(page.description)

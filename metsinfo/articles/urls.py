@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from metsinfo.articles import offline, questions, views
+from metsinfo.articles import card, offline, questions, views
 from metsinfo.articles.models import SectionKind
 
 
@@ -32,4 +32,6 @@ urlpatterns = [
     path("offline.json", offline.offline_list, name="offline_list"),
     path("manifest.webmanifest", offline.web_manifest, name="manifest"),
     path("my-questions/", questions.my_questions, name="my_questions"),
+    path("card/", card.card, name="card"),
+    path("card/sheet/", card.card_sheet, name="card_sheet"),
 ]

@@ -24,6 +24,8 @@ PAGES = {
     "search": "/search/?q=bone+pain",
     "search-empty": "/search/?q=qwertyuiop",
     "privacy": "/privacy/",
+    "card": "/card/",
+    "card-sheet": "/card/sheet/",
     "not-found": "/no-such-page/",
 }
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
