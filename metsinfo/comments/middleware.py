@@ -13,7 +13,6 @@ changed, so answering before the CSRF check gives nothing away.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from django.conf import settings
@@ -24,7 +23,7 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_safe
 
-_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,200}")
+from metsinfo.lib.slugs import SLUG_RE
 
 
 class CommentTooLargeMiddleware:
@@ -62,4 +61,4 @@ def too_long(request: HttpRequest, slug: str) -> HttpResponse:
 def too_long_page(request: HttpRequest) -> HttpResponse:
     """The page for a comment refused in front of the application (nginx), 413 like the other."""
     slug = request.GET.get("article", "")
-    return too_long(request, slug if _SLUG.fullmatch(slug) else "")
+    return too_long(request, slug if SLUG_RE.match(slug) else "")
