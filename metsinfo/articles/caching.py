@@ -134,15 +134,15 @@ def pages_change_together() -> Iterator[None]:
     every cached page even though the load is then rolled back, and readers would pay for pages
     that never changed. Django drops the after-COMMIT clears of a rolled-back transaction itself.
     """
-    _together.depth = getattr(_together, "depth", 0) + 1
+    depth = getattr(_together, "depth", 0)
+    _together.depth = depth + 1
+    finished = False
     try:
         yield
-    except BaseException:
-        _together.depth -= 1
-        if not _together.depth:
-            _together.due = False
-        raise
-    _together.depth -= 1
-    if not _together.depth and getattr(_together, "due", False):
-        _together.due = False
-        clear_pages()
+        finished = True
+    finally:
+        _together.depth = depth
+        if not depth:  # the outermost block decides, once
+            due, _together.due = getattr(_together, "due", False), False
+            if due and finished:
+                clear_pages()
