@@ -15,7 +15,9 @@ import threading
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from deploy.proxy import Nginx
 from tests.live import BIN, ROOT, LiveSite, free_port
 
 #: X-Cache-Status values of an answer nginx gave from its stored copy (UPDATING and STALE: an
@@ -45,6 +47,23 @@ class ProxiedSite(LiveSite):
     @property
     def upstream(self) -> str:
         return f"127.0.0.1:{self.ports[0]}"
+
+
+def nginx_in_front(upstream: str, tmp: Path, admin_path: str = "admin/") -> Nginx:
+    """The shipped nginx configuration in front of ``upstream``, its files and logs under ``tmp``."""
+    return Nginx(
+        port=free_port(),
+        upstream=upstream,
+        prefix=tmp / "nginx",
+        static_root=tmp / "static",
+        admin_path=admin_path,
+        access_log=str(tmp / "nginx-access.log"),
+    )
+
+
+def start_nginx(proxy: Nginx, tmp: Path) -> None:
+    """Start ``proxy``, its error log in ``tmp``."""
+    proxy.start(stderr=open(tmp / "nginx-error.log", "w"))  # noqa: SIM115 (nginx owns it)
 
 
 @dataclass

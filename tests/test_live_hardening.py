@@ -13,9 +13,8 @@ import threading
 import pytest
 from django.conf import settings
 
-from deploy.proxy import Nginx
-from tests.live import Browser, forms, free_port
-from tests.proxy import ProxiedSite, fetch
+from tests.live import Browser, forms
+from tests.proxy import ProxiedSite, fetch, nginx_in_front, start_nginx
 
 CLICKS = 8
 REVIEWER = "Dr Live Example"
@@ -45,18 +44,11 @@ def site(tmp_path_factory):
         workers=4,
         env={"GUNICORN_ACCESS_LOG": str(tmp / "gunicorn-access.log"), "DJANGO_ADMIN_PATH": settings.ADMIN_PATH},
     )
-    proxy = Nginx(
-        port=free_port(),
-        upstream=site.upstream,
-        prefix=tmp / "nginx",
-        static_root=tmp / "static",
-        admin_path=settings.ADMIN_PATH,
-        access_log=str(tmp / "nginx-access.log"),
-    )
+    proxy = nginx_in_front(site.upstream, tmp, settings.ADMIN_PATH)
     try:
         site.create()
         site.start()
-        proxy.start(stderr=open(tmp / "nginx-error.log", "w"))  # noqa: SIM115 (nginx owns it)
+        start_nginx(proxy, tmp)
         site.proxy = proxy
         yield site
     finally:

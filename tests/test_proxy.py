@@ -31,10 +31,9 @@ import uuid
 import pytest
 from django.conf import settings
 
-from deploy.proxy import Nginx
 from tests.helpers import page_text
-from tests.live import Browser, forms, free_port
-from tests.proxy import FROM_CACHE, Answer, ProxiedSite, StubApp, fetch
+from tests.live import Browser, forms
+from tests.proxy import FROM_CACHE, Answer, ProxiedSite, StubApp, fetch, nginx_in_front, start_nginx
 
 ARTICLE = "/articles/breast-cancer-bone-metastasis/"
 SECTION = f"{ARTICLE}treatments/"
@@ -94,14 +93,7 @@ def site(tmp_path_factory) -> ProxiedSite:
             "DJANGO_ADMIN_PATH": settings.ADMIN_PATH,
         },
     )
-    proxy = Nginx(
-        port=free_port(),
-        upstream=site.upstream,
-        prefix=tmp / "nginx",
-        static_root=tmp / "static",
-        admin_path=settings.ADMIN_PATH,
-        access_log=str(tmp / "nginx-access.log"),
-    )
+    proxy = nginx_in_front(site.upstream, tmp, settings.ADMIN_PATH)
     try:
         site.create()
         site.manage(
@@ -115,7 +107,7 @@ def site(tmp_path_factory) -> ProxiedSite:
             "print('created')",
         )
         site.start()
-        proxy.start(stderr=open(tmp / "nginx-error.log", "w"))  # noqa: SIM115 (nginx owns it)
+        start_nginx(proxy, tmp)
         site.proxy = proxy
         yield site
     finally:
@@ -128,16 +120,10 @@ def stub(tmp_path_factory) -> StubApp:
     tmp = tmp_path_factory.mktemp("proxy-stub")
     (tmp / "static").mkdir()
     app = StubApp()
-    proxy = Nginx(
-        port=free_port(),
-        upstream=app.upstream,
-        prefix=tmp / "nginx",
-        static_root=tmp / "static",
-        access_log=str(tmp / "nginx-access.log"),
-    )
+    proxy = nginx_in_front(app.upstream, tmp)
     app.start()
     try:
-        proxy.start(stderr=open(tmp / "nginx-error.log", "w"))  # noqa: SIM115 (nginx owns it)
+        start_nginx(proxy, tmp)
         app.proxy = proxy
         yield app
     finally:

@@ -24,9 +24,7 @@ import uuid
 
 import pytest
 
-from deploy.proxy import Nginx
-from tests.live import free_port
-from tests.proxy import ProxiedSite
+from tests.proxy import ProxiedSite, nginx_in_front, start_nginx
 
 ARTICLE = "/articles/breast-cancer-bone-metastasis/"
 SLOW_CLIENTS = 50
@@ -40,17 +38,11 @@ WORKERS = 4  # gunicorn.conf.py's default on a 2-core machine (2 x cores)
 def site(tmp_path_factory) -> ProxiedSite:
     tmp = tmp_path_factory.mktemp("slow")
     site = ProxiedSite(tmp, workers=WORKERS, env={"TRUSTED_PROXIES": "127.0.0.1"})
-    proxy = Nginx(
-        port=free_port(),
-        upstream=site.upstream,
-        prefix=tmp / "nginx",
-        static_root=tmp / "static",
-        access_log=str(tmp / "nginx-access.log"),
-    )
+    proxy = nginx_in_front(site.upstream, tmp)
     try:
         site.create()
         site.start()
-        proxy.start(stderr=open(tmp / "nginx-error.log", "w"))  # noqa: SIM115 (nginx owns it)
+        start_nginx(proxy, tmp)
         site.proxy = proxy
         yield site
     finally:
