@@ -8,7 +8,7 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Group, User
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from metsinfo.contentsync.plan import load_content
 from metsinfo.lib.groups import create_group
@@ -33,13 +33,36 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "i
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
 
 
+#: Playwright's own console line when a page asks for a service worker in a context that blocks them.
+SERVICE_WORKER_BLOCKED = "Service Worker registration blocked by Playwright"
+
+
+class _Chromium:
+    """The session's Chromium, whose contexts block service workers unless a test allows them.
+
+    Allowed, the worker would save every page for offline reading in the background of each new
+    context, loading the live server during other tests (and its database while they tear down).
+    test_offline_browser.py passes ``service_workers="allow"``.
+    """
+
+    def __init__(self, browser: Browser) -> None:
+        self._browser = browser
+
+    def new_context(self, **options) -> BrowserContext:
+        options.setdefault("service_workers", "block")
+        return self._browser.new_context(**options)
+
+    def __getattr__(self, name: str):
+        return getattr(self._browser, name)
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: run 'make chromium' (Debian's chromium package).")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        yield browser
+        yield _Chromium(browser)
         browser.close()
 
 
@@ -51,9 +74,7 @@ def live_site(transactional_db, live_server) -> str:
 
 
 def _page(browser: Browser, options: dict) -> Iterator[Page]:
-    # No service worker: in every new context it would save each page for offline reading in the
-    # background, loading the live server during other tests. test_offline_browser.py allows it.
-    context = browser.new_context(**options, service_workers="block")
+    context = browser.new_context(**options)
     page = context.new_page()
     yield page
     context.close()

@@ -139,7 +139,7 @@ def wait_until_checked(page: Page, version: str) -> None:
 
 @pytest.fixture
 def context(browser: Browser) -> Iterator[BrowserContext]:
-    context = browser.new_context(**DESKTOP)
+    context = browser.new_context(**DESKTOP, service_workers="allow")
     yield context
     context.close()
 
@@ -166,7 +166,7 @@ def test_after_one_visit_every_listed_page_opens_offline_with_the_notice(site: S
 
 
 def test_offline_the_search_and_comment_forms_say_they_need_a_connection(site: Site, browser: Browser):
-    context = browser.new_context(**PHONE, color_scheme="dark")
+    context = browser.new_context(**PHONE, color_scheme="dark", service_workers="allow")
     page = context.new_page()
     page.goto(f"{site.url}/search/")
     wait_until_saved(page, offline_list(site.url)["version"])
@@ -246,7 +246,7 @@ def test_nothing_of_staff_or_the_admin_is_saved(site: Site, context: BrowserCont
 def test_the_offline_notices_have_no_axe_violations(site: Site, browser: Browser, scheme: str):
     from tests.browser.test_accessibility import context_page, violations
 
-    page = context_page(browser, PHONE, scheme)
+    page = context_page(browser, {**PHONE, "service_workers": "allow"}, scheme)
     page.goto(f"{site.url}/articles/{ARTICLE_SLUG}/")
     wait_until_saved(page, offline_list(site.url)["version"])
     page.goto(f"{site.url}/search/")

@@ -14,6 +14,7 @@ import pytest
 
 from metsinfo.articles.models import Article, Section
 from metsinfo.comments.models import Comment, Reply
+from tests.browser.conftest import SERVICE_WORKER_BLOCKED
 from tests.test_comments_xss import audit
 from tests.xss_payloads import XSS_PAYLOADS
 
@@ -51,9 +52,13 @@ class Watcher:
         self.errors: list[str] = []
         self.foreign: list[str] = []
         page.on("dialog", lambda dialog: (self.dialogs.append(dialog.message), dialog.dismiss()))
-        page.on("console", lambda message: self.console.append(f"{message.type}: {message.text}"))
+        page.on("console", self._console)
         page.on("pageerror", lambda error: self.errors.append(str(error)))
         page.on("request", lambda request: self._request(request.url, origin))
+
+    def _console(self, message) -> None:
+        if message.text != SERVICE_WORKER_BLOCKED:  # Playwright's own line, not the page's
+            self.console.append(f"{message.type}: {message.text}")
 
     def _request(self, url: str, origin: str) -> None:
         parts = urlsplit(url)
