@@ -49,6 +49,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Above WhiteNoise, so static files get the header too.
     "metsinfo.lib.headers.CrossOriginResourcePolicyMiddleware",
+    # Outside everything that sets Cache-Control, so it sees each response's own rule first.
+    "metsinfo.lib.headers.PrivateUnlessSaidMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
