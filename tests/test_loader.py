@@ -162,7 +162,7 @@ class TestBadInput:
     def test_unknown_metadata_key(self, content_dir):
         root = content_dir(**{"demo__symptoms.md": f"Kind: symptoms\nTitle: S\nAuthor: Me{LAYERS}Text.\n"})
         assert problems_of(root) == [
-            "content/demo/symptoms.md:3: unknown metadata key 'author'; allowed: key-points, kind, title"
+            "content/demo/symptoms.md:3: unknown metadata key 'author'; allowed: changes, key-points, kind, title"
         ]
 
     def test_unreadable_encoding(self, content_dir):

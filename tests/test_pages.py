@@ -98,9 +98,9 @@ class TestArticlePage:
         assert "Only staff can see this page" not in admin_client.get(ARTICLE_URL).text
 
     def test_query_count_is_fixed(self, client, django_assert_num_queries):
-        # The article, its sections, the glossary words it uses (printed), and its approved comments
-        # with their replies.
-        with django_assert_num_queries(4):
+        # The article, its sections, the glossary words it uses (printed), its public change notes,
+        # and its approved comments with their replies.
+        with django_assert_num_queries(5):
             client.get(ARTICLE_URL)
 
     def test_query_count_does_not_grow_with_the_glossary_or_comments(self, client, django_assert_num_queries):
@@ -115,7 +115,7 @@ class TestArticlePage:
             for n in range(100)
         )
         Reply.objects.bulk_create(Reply(comment=c, body="Thanks", body_html="<p>Thanks</p>") for c in comments[50:])
-        with django_assert_num_queries(4):
+        with django_assert_num_queries(5):
             response = client.get(ARTICLE_URL)
         assert response.text.count('class="comment"') == settings.COMMENTS_PER_PAGE == 20
         assert response.text.count('class="official-reply"') == 20
@@ -160,9 +160,9 @@ class TestSectionPage:
             assert "Get urgent help" in client.get(f"{ARTICLE_URL}{kind}/").text
 
     def test_query_count_is_fixed(self, client, django_assert_num_queries):
-        # The article, its sections, the glossary words the section uses (printed), and the
-        # questions page whose topics the section offers to tick.
-        with django_assert_num_queries(4):
+        # The article, its sections, the glossary words the section uses (printed), the questions
+        # page whose topics the section offers to tick, and the section's change notes.
+        with django_assert_num_queries(5):
             client.get(f"{ARTICLE_URL}treatments/")
 
     def test_missing_section_of_a_real_kind_is_not_found(self, client):

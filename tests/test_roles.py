@@ -21,6 +21,7 @@ def test_editors_group_has_exactly_the_content_permissions():
         "add_glossaryterm", "change_glossaryterm", "delete_glossaryterm", "view_glossaryterm",
         "add_supportpage", "change_supportpage", "view_supportpage",
         "change_reviewnote", "view_reviewnote",
+        "change_changenote", "delete_changenote", "view_changenote",
     }  # fmt: skip
 
 

@@ -10,12 +10,19 @@ class ArticlesConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from metsinfo.articles.caching import pages_changed
-        from metsinfo.articles.models import Article, GlossaryTerm, ReviewApproval, Section, SupportPage
+        from metsinfo.articles.models import (
+            Article,
+            ChangeNote,
+            GlossaryTerm,
+            ReviewApproval,
+            Section,
+            SupportPage,
+        )
 
         def content_changed(sender, using: str, **kwargs) -> None:
             pages_changed(using)
 
-        for model in (Article, Section, GlossaryTerm, ReviewApproval, SupportPage):
+        for model in (Article, Section, GlossaryTerm, ReviewApproval, SupportPage, ChangeNote):
             post_save.connect(content_changed, sender=model, weak=False, dispatch_uid=f"pages-save-{model.__name__}")
             post_delete.connect(
                 content_changed, sender=model, weak=False, dispatch_uid=f"pages-delete-{model.__name__}"

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_safe
 
 from metsinfo.articles import questions, search
 from metsinfo.articles.caching import reader_is_staff, reader_page
-from metsinfo.articles.models import Article, GlossaryTerm, SupportPage
+from metsinfo.articles.models import Article, GlossaryTerm, SupportPage, notes_for
 
 
 def _visible_article(request: HttpRequest, slug: str) -> Article:
@@ -37,6 +37,7 @@ def article_page(request: HttpRequest, article: Article, extra: dict | None = No
         "article": article,
         "sections": sections,
         "glossary_terms": article.glossary_terms_used(sections),
+        "change_notes": notes_for(article),
         **(extra or {}),
     }
     return render(request, "articles/article.html", context, status=status)
@@ -63,6 +64,7 @@ def section_detail(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
         "next_section": sections[index + 1] if index + 1 < len(sections) else None,
         "glossary_terms": GlossaryTerm.objects.linked_in(sections[index].plain_html, sections[index].body_html),
         "question_topics": questions.topics_for_section(kind),
+        "change_notes": notes_for(sections[index]),
     }
     return render(request, "articles/section.html", context)
 
@@ -90,6 +92,7 @@ def support_page(request: HttpRequest, slug: str) -> HttpResponse:
         "page": page,
         "glossary_terms": GlossaryTerm.objects.linked_in(page.body_html),
         "question_topics": questions.topics_in(page.body_html),
+        "change_notes": notes_for(page),
     }
     return render(request, "articles/support_page.html", context)
 

@@ -14,6 +14,7 @@ import markdown
 
 from metsinfo.articles.checks import hidden_character_problems
 from metsinfo.articles.models import Article
+from metsinfo.articles.models.changes import NOTE_MAX_LENGTH
 from metsinfo.articles.references import parse_sources
 
 _META_KEY_RE = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)$")
@@ -195,6 +196,30 @@ def reviewed_fields(parsed: ParsedFile, problems: list[Problem]) -> dict[str, ob
         "reviewer": single(parsed, "reviewer"),
         "sources": sources,
     }
+
+
+_CHANGE_RE = re.compile(r"^(?P<date>\S+?):\s*(?P<note>.*)$")
+
+
+def change_notes(parsed: ParsedFile, problems: list[Problem]) -> list[tuple[date, str]]:
+    """The public change notes of a ``Changes:`` header, one ``YYYY-MM-DD: note`` per line, as written."""
+    notes = []
+    first_line = parsed.meta_lines.get("changes", 1)
+    for number, line in enumerate((value for value in parsed.meta.get("changes", []) if value), start=first_line):
+        match = _CHANGE_RE.match(line)
+        when = match and _DATE_RE.match(match.group("date")) and match.group("date")
+        note = " ".join(match.group("note").split()) if match else ""
+        if not when or not note:
+            problems.append(Problem(parsed.path, number, f"a change is 'YYYY-MM-DD: what changed', not '{line}'"))
+            continue
+        if len(note) > NOTE_MAX_LENGTH:
+            problems.append(Problem(parsed.path, number, f"a change note has at most {NOTE_MAX_LENGTH} characters"))
+            continue
+        try:
+            notes.append((date.fromisoformat(when), note))
+        except ValueError as exc:
+            problems.append(Problem(parsed.path, number, f"bad date '{when}' for a change: {exc}"))
+    return notes
 
 
 def key_point_lines(parsed: ParsedFile) -> tuple[str, int]:

@@ -28,6 +28,12 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
+def _changes(owner: Article | Section | SupportPage) -> list[tuple[str, list[str]]]:
+    """The ``Changes:`` header of every public change note, newest first (none: no header line)."""
+    notes = [f"{note.date:%Y-%m-%d}: {note.note}" for note in owner.change_notes.all()]
+    return [("Changes", notes)] if notes else []
+
+
 def _reviewed_pairs(page: Article | SupportPage) -> list[tuple[str, list[str]]]:
     return [
         ("Last-reviewed", [page.last_reviewed.isoformat() if page.last_reviewed else ""]),
@@ -35,6 +41,7 @@ def _reviewed_pairs(page: Article | SupportPage) -> list[tuple[str, list[str]]]:
         ("Reviewer", [page.reviewer]),
         ("Description", [" ".join(page.description.split())]),
         ("Sources", _lines(page.sources)),
+        *_changes(page),
     ]
 
 
@@ -49,6 +56,7 @@ def section_file(section: Section) -> str:
     pairs = [("Kind", [section.kind]), ("Title", [section.title])]
     if section.key_point_list:
         pairs.append(("Key-points", section.key_point_list))
+    pairs += _changes(section)
     return f"{_header(pairs)}\n{PLAIN_MARK}\n{section.plain.strip()}\n\n{DETAILED_MARK}\n{section.body.strip()}\n"
 
 
@@ -63,7 +71,8 @@ def glossary_file(terms: list[GlossaryTerm]) -> str:
     blocks = ["# Glossary\n"]
     for term in terms:
         aliases = f"Aliases: {', '.join(term.alias_list)}\n" if term.alias_list else ""
-        blocks.append(f"## {term.term}\n{aliases}\n{term.definition.strip()}\n")
+        said = f"Pronunciation: {term.pronunciation}\n" if term.pronunciation else ""
+        blocks.append(f"## {term.term}\n{aliases}{said}\n{term.definition.strip()}\n")
     return "\n".join(blocks)
 
 

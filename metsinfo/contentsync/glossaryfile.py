@@ -1,4 +1,4 @@
-"""Reading ``content/glossary.md``: ``## Term``, an optional ``Aliases:`` line, a plain definition."""
+"""Reading ``content/glossary.md``: ``## Term``, optional ``Aliases:`` and ``Pronunciation:`` lines, a definition."""
 
 from __future__ import annotations
 
@@ -7,8 +7,11 @@ from pathlib import Path
 
 from django.utils.text import slugify
 
+from metsinfo.articles.models import GlossaryTerm
 from metsinfo.articles.rendering import split_aliases
 from metsinfo.contentsync.contentfiles import Problem, display_path, read_text
+
+PRONUNCIATION_MAX_LENGTH = GlossaryTerm._meta.get_field("pronunciation").max_length
 
 
 @dataclass
@@ -39,7 +42,12 @@ def read_glossary(path: Path, root: Path, problems: list[Problem]) -> list[TermS
                 shown,
                 current["line"],
                 current["slug"],
-                {"term": current["term"], "definition": definition, "aliases": ", ".join(current["aliases"])},
+                {
+                    "term": current["term"],
+                    "definition": definition,
+                    "aliases": ", ".join(current["aliases"]),
+                    "pronunciation": current["pronunciation"],
+                },
             )
         )
 
@@ -48,6 +56,7 @@ def read_glossary(path: Path, root: Path, problems: list[Problem]) -> list[TermS
             finish()
             term = line[3:].strip()
             current = {"term": term, "slug": slugify(term), "line": number, "aliases": [], "definition": []}
+            current |= {"pronunciation": ""}
             if not current["slug"]:
                 problems.append(Problem(shown, number, f"term '{term}' has no letters or digits for its anchor"))
         elif current is None:
@@ -55,6 +64,12 @@ def read_glossary(path: Path, root: Path, problems: list[Problem]) -> list[TermS
                 problems.append(Problem(shown, number, "text before the first '## Term' heading"))
         elif line.lower().startswith("aliases:") and not current["definition"]:
             current["aliases"] = split_aliases(line.split(":", 1)[1])
+        elif line.lower().startswith("pronunciation:") and not current["definition"]:
+            current["pronunciation"] = " ".join(line.split(":", 1)[1].split())
+            if len(current["pronunciation"]) > PRONUNCIATION_MAX_LENGTH:
+                problems.append(
+                    Problem(shown, number, f"the pronunciation is over {PRONUNCIATION_MAX_LENGTH} characters")
+                )
         elif line.startswith("#"):
             problems.append(Problem(shown, number, "glossary headings must be '## Term'"))
         else:

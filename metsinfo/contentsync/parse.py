@@ -14,6 +14,7 @@ Layout (``content/README.md`` gives the format)::
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from metsinfo.articles.checks import Problems, plain_text_problems, text_problems
@@ -24,6 +25,7 @@ from metsinfo.contentsync.contentfiles import (
     ContentError,
     ParsedFile,
     Problem,
+    change_notes,
     check_keys,
     display_path,
     key_point_lines,
@@ -40,10 +42,21 @@ PAGES_FOLDER = "pages"
 #: Files in an article folder that are not sections (comments.md: see :mod:`commentsfile`).
 NOT_SECTIONS = frozenset({ARTICLE_FILE, "comments.md"})
 
-REVIEWED_KEYS = {"title", "status", "last-reviewed", "next-review-due", "reviewer", "description", "sources"}
+REVIEWED_KEYS = {
+    "title",
+    "status",
+    "last-reviewed",
+    "next-review-due",
+    "reviewer",
+    "description",
+    "sources",
+    "changes",
+}
 ARTICLE_KEYS = REVIEWED_KEYS
 PAGE_KEYS = REVIEWED_KEYS | {"order"}
-SECTION_KEYS = {"kind", "title", "key-points"}
+SECTION_KEYS = {"kind", "title", "key-points", "changes"}
+#: ``Changes:`` lines: (date, public note), newest first as written; see :func:`contentfiles.change_notes`.
+Changes = list[tuple[date, str]]
 PLAIN_MARK, DETAILED_MARK = "::: plain", "::: detailed"
 
 
@@ -52,6 +65,7 @@ class SectionSource:
     path: Path
     kind: str
     fields: dict[str, str]
+    changes: Changes = field(default_factory=list)
 
 
 @dataclass
@@ -60,6 +74,7 @@ class ArticleSource:
     slug: str
     fields: dict[str, object]
     sections: list[SectionSource] = field(default_factory=list)
+    changes: Changes = field(default_factory=list)
 
 
 @dataclass
@@ -67,6 +82,7 @@ class PageSource:
     path: Path
     slug: str
     fields: dict[str, object]
+    changes: Changes = field(default_factory=list)
 
 
 @dataclass
@@ -104,7 +120,8 @@ def _read_article(folder: Path, root: Path, problems: list[Problem]) -> ArticleS
     if not summary:
         problems.append(Problem(parsed.path, parsed.body_first_line, "missing lead paragraph after the header"))
     _located(parsed, text_problems(parsed.body, known), parsed.body_first_line, problems)
-    article = ArticleSource(path=parsed.path, slug=folder.name, fields={"title": title, "summary": summary, **reviewed})
+    fields = {"title": title, "summary": summary, **reviewed}
+    article = ArticleSource(parsed.path, folder.name, fields, changes=change_notes(parsed, problems))
     first_file_of_kind: dict[str, ParsedFile] = {}
     for path in sorted(folder.glob("*.md")):
         if path.name in NOT_SECTIONS:
@@ -184,6 +201,7 @@ def _read_section(
             )
         )
     title = required(parsed, "title", problems)
+    changes = change_notes(parsed, problems)
     key_points, key_points_line = key_point_lines(parsed)
     _located(parsed, plain_text_problems(key_points, known), key_points_line, problems)
     layers = _split_layers(parsed, problems)
@@ -199,7 +217,7 @@ def _read_section(
     if len(problems) > before:
         return None
     fields = {"title": title, "plain": plain.strip(), "body": body.strip(), "key_points": key_points}
-    return parsed, SectionSource(parsed.path, kind, fields)
+    return parsed, SectionSource(parsed.path, kind, fields, changes)
 
 
 def _read_page(path: Path, root: Path, problems: list[Problem]) -> PageSource | None:
@@ -226,7 +244,7 @@ def _read_page(path: Path, root: Path, problems: list[Problem]) -> PageSource | 
     _located(parsed, text_problems(parsed.body, known, lowest_heading=2), parsed.body_first_line, problems)
     _located(parsed, marker_problems(parsed.body), parsed.body_first_line, problems)
     fields = {"title": title, "body": body, "order": int(order_text), **reviewed}
-    return PageSource(shown, path.stem, fields)
+    return PageSource(shown, path.stem, fields, change_notes(parsed, problems))
 
 
 def read_content(root: Path) -> ContentSources:

@@ -10,15 +10,25 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from django.db import transaction
 
 from metsinfo.articles.caching import pages_change_together
-from metsinfo.articles.models import Article, GlossaryTerm, Section, SupportPage, fingerprint, glossary_entry_url
+from metsinfo.articles.models import (
+    Article,
+    ChangeNote,
+    GlossaryTerm,
+    Section,
+    SupportPage,
+    add_note,
+    fingerprint,
+    glossary_entry_url,
+)
 from metsinfo.articles.references import numbers_of
 from metsinfo.articles.rendering import Glossary, split_aliases
-from metsinfo.contentsync.parse import ContentSources, read_content
+from metsinfo.contentsync.parse import Changes, ContentSources, read_content
 from metsinfo.contentsync.signals import content_loaded
 
 
@@ -37,6 +47,19 @@ class Change:
 
 
 @dataclass
+class NewNote:
+    """A public change note in a file's ``Changes:`` header that the database does not hold yet."""
+
+    label: str
+    owner: Article | Section | SupportPage
+    date: date
+    note: str
+
+    def __str__(self) -> str:
+        return f"add change note to {self.label}: {self.date:%Y-%m-%d}: {self.note}"
+
+
+@dataclass
 class Plan:
     changes: list[Change] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
@@ -44,10 +67,12 @@ class Plan:
     only_in_database: list[str] = field(default_factory=list)
     #: Changes reported by other apps' ``content_loaded`` receivers (e.g. seed comments).
     other_changes: list[str] = field(default_factory=list)
+    #: Change notes only added, never removed: a note written in the admin survives every load.
+    notes: list[NewNote] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
-        return not self.changes and not self.other_changes
+        return not self.changes and not self.other_changes and not self.notes
 
 
 def _compare(instance, label: str, wanted: dict[str, object], plan: Plan, force: bool) -> bool:
@@ -78,6 +103,17 @@ def _compare(instance, label: str, wanted: dict[str, object], plan: Plan, force:
     return False
 
 
+def _plan_notes(owner: Article | Section | SupportPage, label: str, changes: Changes, plan: Plan) -> None:
+    """Plan the notes of ``changes`` the database lacks; oldest first, so the newest is stored last."""
+    owner_field = {Article: "article", Section: "section", SupportPage: "page"}[type(owner)]
+    have = set()
+    if owner.pk is not None:
+        have = set(ChangeNote.objects.filter(**{owner_field: owner}).values_list("date", "note"))
+    for when, note in reversed(changes):
+        if (when, note) not in have:
+            plan.notes.append(NewNote(label, owner, when, note))
+
+
 def plan_changes(sources: ContentSources, *, force: bool = False) -> Plan:
     """Compare parsed files with the database; nothing is written."""
     plan = Plan()
@@ -98,6 +134,7 @@ def plan_changes(sources: ContentSources, *, force: bool = False) -> Plan:
         if _compare(article, label, source.fields, plan, force) and article.render(glossary):
             # Same text, but the glossary or renderer changed: the stored HTML is stale.
             plan.changes.append(Change("re-render", label, article, {}))
+        _plan_notes(article, label, source.changes, plan)
         sections = {section.kind: section for section in article.sections.all()} if article.pk else {}
         # Numbered from the file's reference list, which may have changed while the text did not.
         numbers = numbers_of(str(source.fields["sources"]))
@@ -106,6 +143,7 @@ def plan_changes(sources: ContentSources, *, force: bool = False) -> Plan:
             section = sections.pop(section_source.kind, None) or Section(article=article, kind=section_source.kind)
             if _compare(section, label, section_source.fields, plan, force) and section.render(glossary, numbers):
                 plan.changes.append(Change("re-render", label, section, {}))
+            _plan_notes(section, label, section_source.changes, plan)
         plan.only_in_database += [f"section {source.slug}/{kind}" for kind in sections]
     plan.only_in_database += [f"article {slug}" for slug in existing_articles]
 
@@ -115,6 +153,7 @@ def plan_changes(sources: ContentSources, *, force: bool = False) -> Plan:
         label = f"support page {source.slug}"
         if _compare(page, label, source.fields, plan, force) and page.render(glossary):
             plan.changes.append(Change("re-render", label, page, {}))
+        _plan_notes(page, label, source.changes, plan)
     plan.only_in_database += [f"support page {slug}" for slug in existing_pages]
     return plan
 
@@ -131,6 +170,8 @@ def apply_changes(plan: Plan) -> None:
         # Shown in the revision history, so editors can tell the loader's saves from their own.
         instance._change_reason = f"load_content: {change.action}"
         instance.save()
+    for new in plan.notes:  # after their pages, which may be new
+        add_note(new.owner, new.note, new.date)
 
 
 def load_content(root: Path, *, dry_run: bool = False, force: bool = False) -> Plan:

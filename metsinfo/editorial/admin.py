@@ -15,6 +15,7 @@ from metsinfo.articles import readability as figures
 from metsinfo.articles.models import Article, GlossaryTerm, ReviewState, Section, SupportPage, rerender_all
 from metsinfo.articles.rendering import Glossary
 from metsinfo.editorial import review as review_links
+from metsinfo.editorial.change_notes import ChangeNoteMixin
 from metsinfo.editorial.check import CheckMixin
 from metsinfo.editorial.forms import ArticleForm, GlossaryTermForm, SectionForm, SupportPageForm
 from metsinfo.editorial.history import ReadableDiffHelper
@@ -132,12 +133,12 @@ class SectionInline(LayersMixin, admin.StackedInline):
 
 
 @admin.register(Section)
-class SectionAdmin(LayersMixin, CheckMixin, PreviewMixin, HistoryMixin):
+class SectionAdmin(ChangeNoteMixin, LayersMixin, CheckMixin, PreviewMixin, HistoryMixin):
     form = SectionForm
     list_display = ["title", "article", "kind", "plain_reading_age", "reading_age_mark", "word_count", "updated"]
     list_filter = ["article", "kind"]
     search_fields = ["title", "body", "plain", "key_points"]
-    fields = ["article", "kind", "title", "key_points", "plain", "body", "layers", "jargon"]
+    fields = ["article", "kind", "title", "key_points", "plain", "body", "change_note", "layers", "jargon"]
     readonly_fields = ["layers", "jargon"]
 
     def render_preview(self, request: HttpRequest, obj: Section, formsets, glossary: Glossary) -> HttpResponse:
@@ -151,7 +152,7 @@ class SectionAdmin(LayersMixin, CheckMixin, PreviewMixin, HistoryMixin):
 
 
 @admin.register(Article)
-class ArticleAdmin(ReadabilityMixin, CheckMixin, PreviewMixin, HistoryMixin):
+class ArticleAdmin(ChangeNoteMixin, ReadabilityMixin, CheckMixin, PreviewMixin, HistoryMixin):
     form = ArticleForm
     list_display = ["title", "status", "last_reviewed", "next_review_due", "review", "reviewer", "reading_age_mark"]
     readonly_fields = ["readability"]
@@ -239,7 +240,7 @@ class ArticleAdmin(ReadabilityMixin, CheckMixin, PreviewMixin, HistoryMixin):
 
 
 @admin.register(SupportPage)
-class SupportPageAdmin(ReadabilityMixin, CheckMixin, PreviewMixin, HistoryMixin):
+class SupportPageAdmin(ChangeNoteMixin, ReadabilityMixin, CheckMixin, PreviewMixin, HistoryMixin):
     form = SupportPageForm
     list_display = ["title", "order", "status", "last_reviewed", "next_review_due", "reading_age_mark"]
     list_filter = ["status"]
@@ -261,8 +262,8 @@ class SupportPageAdmin(ReadabilityMixin, CheckMixin, PreviewMixin, HistoryMixin)
 class GlossaryTermAdmin(CheckMixin, HistoryMixin):
     form = GlossaryTermForm
     change_form_template = "admin/articles/change_form_with_check.html"
-    list_display = ["term", "aliases"]
-    search_fields = ["term", "aliases", "definition"]
+    list_display = ["term", "aliases", "pronunciation"]
+    search_fields = ["term", "aliases", "definition", "pronunciation"]
     prepopulated_fields = {"slug": ["term"]}
 
     def check_layers(self, obj: GlossaryTerm, formsets, glossary: Glossary) -> Layers:

@@ -24,6 +24,7 @@ from metsinfo.articles.checks import (
 from metsinfo.articles.models import Article, GlossaryTerm, Section, SupportPage
 from metsinfo.articles.questions import marker_problems
 from metsinfo.articles.references import numbers_of, parse_sources
+from metsinfo.editorial.change_notes import change_note_field
 
 
 class TextField(forms.CharField):
@@ -72,6 +73,8 @@ class SourcesForm(CheckedForm):
 
 
 class ArticleForm(SourcesForm):
+    change_note = change_note_field()
+
     class Meta:
         model = Article
         fields = ["slug", "title", "summary", "description", "status", "last_reviewed", "next_review_due", "reviewer"]
@@ -88,6 +91,8 @@ class ArticleForm(SourcesForm):
 
 
 class SupportPageForm(SourcesForm):
+    change_note = change_note_field()
+
     class Meta:
         model = SupportPage
         fields = ["slug", "title", "description", "body", "status", "order", "last_reviewed", "next_review_due"]
@@ -103,6 +108,8 @@ class SupportPageForm(SourcesForm):
 
 
 class SectionForm(CheckedForm):
+    change_note = change_note_field()
+
     class Meta:
         model = Section
         fields = ["article", "kind", "title", "key_points", "plain", "body"]
@@ -133,5 +140,5 @@ class SectionForm(CheckedForm):
 class GlossaryTermForm(CheckedForm):
     class Meta:
         model = GlossaryTerm
-        fields = ["term", "slug", "definition", "aliases"]
+        fields = ["term", "slug", "definition", "aliases", "pronunciation"]
         field_classes = {"definition": TextField}

@@ -20,6 +20,7 @@ PAGES = {
     "home": "/",
     "article": ARTICLE,
     "section": f"{ARTICLE}symptoms/",
+    "support-page": "/support/getting-help/",
     "glossary": "/glossary/",
     "search": "/search/?q=bone+pain",
     "search-empty": "/search/?q=qwertyuiop",

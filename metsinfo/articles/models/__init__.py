@@ -9,6 +9,7 @@ from metsinfo.articles.models.base import (
     SectionKind,
     fingerprint,
 )
+from metsinfo.articles.models.changes import ChangeNote, add_note, notes_for
 from metsinfo.articles.models.content import (
     Article,
     ArticleQuerySet,
@@ -27,6 +28,7 @@ __all__ = [
     "REVIEW_WARNING",
     "Article",
     "ArticleQuerySet",
+    "ChangeNote",
     "GlossaryTerm",
     "GlossaryTermQuerySet",
     "PageQuerySet",
@@ -38,8 +40,10 @@ __all__ = [
     "Section",
     "SectionKind",
     "SupportPage",
+    "add_note",
     "fingerprint",
     "glossary_entry_url",
     "note_fingerprint",
+    "notes_for",
     "rerender_all",
 ]

@@ -301,7 +301,7 @@ class GlossaryTermQuerySet(models.QuerySet):
 
 
 class GlossaryTerm(models.Model):
-    CONTENT_FIELDS = ("term", "definition", "aliases")
+    CONTENT_FIELDS = ("term", "definition", "aliases", "pronunciation")
 
     term = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True, help_text=_("The anchor on the glossary page."))
@@ -310,6 +310,11 @@ class GlossaryTerm(models.Model):
         max_length=300,
         blank=True,
         help_text=_("Other forms that should link here, separated by commas: plurals, US spellings, long forms."),
+    )
+    pronunciation = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text=_("Plain syllables, stress in capitals (den-OH-sue-mab): read aloud, and shown in the glossary."),
     )
     loaded_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     updated = models.DateTimeField(auto_now=True)

@@ -52,6 +52,12 @@ def medical_web_page_json_ld(article, url: str) -> SafeString:
     return mark_safe(f'<script type="application/ld+json">{payload}</script>')  # noqa: S308 (escaped above)
 
 
+@register.filter
+def pronunciations(terms) -> dict[str, str]:
+    """``{slug: pronunciation}`` for the glossary terms that have one, for reading a page aloud."""
+    return {term.slug: term.pronunciation for term in terms or () if term.pronunciation}
+
+
 @lru_cache(maxsize=256)
 def _qr_svg(url: str, title: str) -> str:
     # Medium error correction survives a crease or a coffee ring; black on white for any printer.

@@ -42,9 +42,9 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"No changes: the database already matches {root}."))
             return
         prefix = "would " if dry_run else ""
-        for change in [*plan.changes, *plan.other_changes]:
+        for change in [*plan.changes, *plan.notes, *plan.other_changes]:
             self.stdout.write(f"{prefix}{change}")
-        summary = f"{len(plan.changes) + len(plan.other_changes)} change(s)"
+        summary = f"{len(plan.changes) + len(plan.notes) + len(plan.other_changes)} change(s)"
         if dry_run:
             self.stdout.write(self.style.WARNING(f"Dry run: {summary} not written."))
         else:
