@@ -66,6 +66,8 @@ def section_form(section, **changes) -> dict:
     data = {
         "article": section.article_id,
         "kind": section.kind,
+        "slug": section.slug,
+        "order": section.order,
         "title": section.title,
         "key_points": section.key_points,
         "plain": section.plain,
@@ -82,6 +84,8 @@ def article_form(article, section_changes: dict | None = None, **changes) -> dic
         "summary": article.summary,
         "description": article.description,
         "status": article.status,
+        "order": article.order,
+        **({"featured": "on"} if article.featured else {}),
         "last_reviewed": article.last_reviewed or "",
         "next_review_due": article.next_review_due or "",
         "reviewer": article.reviewer,
@@ -102,12 +106,14 @@ def article_form(article, section_changes: dict | None = None, **changes) -> dic
             "id": section.pk,
             "article": article.pk,
             "kind": section.kind,
+            "slug": section.slug,
+            "order": section.order,
             "title": section.title,
             "key_points": section.key_points,
             "plain": section.plain,
             "body": section.body,
         }
-        fields.update((section_changes or {}).get(section.kind, {}))
+        fields.update((section_changes or {}).get(section.slug, {}))
         data.update({f"sections-{index}-{name}": value for name, value in fields.items()})
     return data
 

@@ -121,7 +121,8 @@ class TestBadInput:
         root = content_dir(**{"demo__mechanism.md": f"Kind: mechanisms\nTitle: T{LAYERS}Text.\n"})
         assert problems_of(root) == [
             "content/demo/mechanism.md:1: unknown section kind 'mechanisms'; use one of: "
-            "mechanism, symptoms, diagnosis, treatments, prevention, research"
+            "mechanism, symptoms, diagnosis, treatments, prevention, research, "
+            "or leave Kind out for a section of its own"
         ]
 
     def test_missing_title(self, content_dir):
@@ -162,7 +163,8 @@ class TestBadInput:
     def test_unknown_metadata_key(self, content_dir):
         root = content_dir(**{"demo__symptoms.md": f"Kind: symptoms\nTitle: S\nAuthor: Me{LAYERS}Text.\n"})
         assert problems_of(root) == [
-            "content/demo/symptoms.md:3: unknown metadata key 'author'; allowed: changes, key-points, kind, title"
+            "content/demo/symptoms.md:3: unknown metadata key 'author'; "
+            "allowed: changes, key-points, kind, order, slug, title"
         ]
 
     def test_unreadable_encoding(self, content_dir):

@@ -13,8 +13,11 @@ from collections.abc import Iterable
 from metsinfo.articles.references import citation_problems
 from metsinfo.articles.rendering import ALLOWED_PROTOCOLS, ALLOWED_TAGS, LOWEST_BODY_HEADING, heading_level_problems
 from metsinfo.lib.characters import hidden_character
+from metsinfo.lib.slugs import SLUG_RE
 
 Problems = list[tuple[int, str]]
+#: The highest order a section or an article may have (1 comes first).
+MAX_ORDER = 999
 
 _ANY_HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -125,3 +128,31 @@ def plain_text_problems(text: str, known: Iterable[str] | None) -> Problems:
 def normalise_newlines(text: str) -> str:
     """Browsers send a textarea's lines ending in CR LF; content is stored with LF alone."""
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def section_address_problems(kind: str, slug: str, standard: Iterable[str]) -> list[tuple[str, str]]:
+    """What is wrong with a section's kind and slug, as ``(field, message)`` pairs.
+
+    A standard section's address is its kind, so its links never change; a section of its own
+    needs an address of its own, and not one of the standard six. ``standard`` is those six.
+    """
+    standard = list(standard)
+    if kind in standard:
+        if slug and slug != kind:
+            return [("slug", f"a standard '{kind}' section's slug is '{kind}': leave Slug out, or make it '{kind}'")]
+        return []
+    if not slug:
+        return [("slug", "a section of its own needs a slug, its address: e.g. 'living-well'")]
+    if not SLUG_RE.match(slug):
+        return [("slug", f"slug '{slug}' is not valid: use lower-case letters, digits and single hyphens")]
+    if slug in standard:
+        message = f"'{slug}' is the address of the standard section: set its kind to '{slug}', or pick another slug"
+        return [("slug", message)]
+    return []
+
+
+def order_problem(text: str) -> str | None:
+    """Why ``text`` is not a usable order (a whole number from 1 to MAX_ORDER), or None."""
+    if not text.isdigit() or not 1 <= int(text) <= MAX_ORDER:
+        return f"Order must be a number from 1 to {MAX_ORDER}, not '{text}'"
+    return None

@@ -1,13 +1,16 @@
 from django.urls import path, register_converter
 
 from metsinfo.articles import card, offline, questions, views
-from metsinfo.articles.models import SectionKind
+from metsinfo.lib.slugs import SLUG_RE
 
 
-class SectionKindConverter:
-    """Only the six section kinds resolve, so any other path is a plain 404."""
+class SectionSlugConverter:
+    """Only a canonical slug resolves (lower case, single hyphens), so any other path is a plain 404.
 
-    regex = "|".join(SectionKind.values)
+    The six standard sections' slugs are their kinds, so their addresses are the ones they always had.
+    """
+
+    regex = SLUG_RE.pattern.removeprefix("^").removesuffix("$")
 
     def to_python(self, value: str) -> str:
         return value
@@ -16,13 +19,13 @@ class SectionKindConverter:
         return value
 
 
-register_converter(SectionKindConverter, "section_kind")
+register_converter(SectionSlugConverter, "section_slug")
 
 app_name = "articles"
 urlpatterns = [
     path("", views.home, name="home"),
     path("articles/<slug:slug>/", views.article_detail, name="article"),
-    path("articles/<slug:slug>/<section_kind:kind>/", views.section_detail, name="section"),
+    path("articles/<slug:slug>/<section_slug:section>/", views.section_detail, name="section"),
     path("glossary/", views.glossary, name="glossary"),
     path("support/", views.support_index, name="support"),
     path("support/<slug:slug>/", views.support_page, name="support_page"),

@@ -51,10 +51,11 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 @reader_page
-def section_detail(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
+def section_detail(request: HttpRequest, slug: str, section: str) -> HttpResponse:
+    """One section, with the article's sections in their order for the contents and previous / next."""
     article = _visible_article(request, slug)
     sections = list(article.sections.all())
-    index = next((i for i, section in enumerate(sections) if section.kind == kind), None)
+    index = next((i for i, candidate in enumerate(sections) if candidate.slug == section), None)
     if index is None:
         raise Http404("This article has no such section.")
     context = {
@@ -63,7 +64,7 @@ def section_detail(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
         "previous_section": sections[index - 1] if index > 0 else None,
         "next_section": sections[index + 1] if index + 1 < len(sections) else None,
         "glossary_terms": GlossaryTerm.objects.linked_in(sections[index].plain_html, sections[index].body_html),
-        "question_topics": questions.topics_for_section(kind),
+        "question_topics": questions.topics_for_section(sections[index].kind),
         "change_notes": notes_for(sections[index]),
     }
     return render(request, "articles/section.html", context)

@@ -10,7 +10,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from metsinfo.articles.models import Article, GlossaryTerm, Section, SupportPage
+from metsinfo.articles.models import OTHER_KIND, Article, GlossaryTerm, Section, SectionKind, SupportPage
 from metsinfo.contentsync.parse import ARTICLE_FILE, DETAILED_MARK, GLOSSARY_FILE, PAGES_FOLDER, PLAIN_MARK
 
 
@@ -47,13 +47,26 @@ def _reviewed_pairs(page: Article | SupportPage) -> list[tuple[str, list[str]]]:
 
 def article_file(article: Article) -> str:
     """The text of ``<slug>/article.md``."""
-    header = _header([("Title", [article.title]), ("Status", [article.status]), *_reviewed_pairs(article)])
+    pairs = [("Title", [article.title]), ("Status", [article.status])]
+    # Order and Featured only when they are not the defaults, so most files need neither line.
+    if article.order != 1:
+        pairs.append(("Order", [str(article.order)]))
+    if article.featured:
+        pairs.append(("Featured", ["yes"]))
+    header = _header([*pairs, *_reviewed_pairs(article)])
     return f"{header}\n{article.summary.strip()}\n"
 
 
 def section_file(section: Section) -> str:
-    """The text of ``<slug>/<kind>.md``."""
-    pairs = [("Kind", [section.kind]), ("Title", [section.title])]
+    """The text of ``<article>/<section slug>.md``.
+
+    A standard section says its Kind (its slug is the kind); a section of its own says its Slug.
+    Order is written only when it is not the kind's default.
+    """
+    pairs = [("Slug", [section.slug])] if section.kind == OTHER_KIND else [("Kind", [section.kind])]
+    if section.order != SectionKind.default_order(section.kind):
+        pairs.append(("Order", [str(section.order)]))
+    pairs.append(("Title", [section.title]))
     if section.key_point_list:
         pairs.append(("Key-points", section.key_point_list))
     pairs += _changes(section)
@@ -95,7 +108,7 @@ def export_content(root: Path) -> list[Path]:
         if _write(folder / ARTICLE_FILE, article_file(article)):
             changed.append(folder / ARTICLE_FILE)
         for section in article.sections.all():
-            path = folder / f"{section.kind}.md"
+            path = folder / f"{section.slug}.md"
             if _write(path, section_file(section)):
                 changed.append(path)
     for page in SupportPage.objects.all():

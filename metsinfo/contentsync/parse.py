@@ -7,7 +7,7 @@ Layout (``content/README.md`` gives the format)::
 
     content/glossary.md                  ## Term / Aliases: ... / definition
     content/<article-slug>/article.md    metadata (with the numbered Sources) + lead paragraph
-    content/<article-slug>/<any>.md      one file per section: Kind:, key points, ::: plain, ::: detailed
+    content/<article-slug>/<any>.md      one file per section: Kind: or Slug:, key points, ::: plain, ::: detailed
     content/pages/<page-slug>.md         one support page each
 """
 
@@ -17,8 +17,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from metsinfo.articles.checks import Problems, plain_text_problems, text_problems
-from metsinfo.articles.models import SectionKind
+from metsinfo.articles.checks import (
+    Problems,
+    order_problem,
+    plain_text_problems,
+    section_address_problems,
+    text_problems,
+)
+from metsinfo.articles.models import OTHER_KIND, SectionKind
 from metsinfo.articles.questions import marker_problems
 from metsinfo.articles.references import numbers_of
 from metsinfo.contentsync.contentfiles import (
@@ -32,6 +38,7 @@ from metsinfo.contentsync.contentfiles import (
     parse_markdown_file,
     required,
     reviewed_fields,
+    single,
 )
 from metsinfo.contentsync.glossaryfile import TermSource, read_glossary
 from metsinfo.lib.slugs import SLUG_RE
@@ -52,19 +59,22 @@ REVIEWED_KEYS = {
     "sources",
     "changes",
 }
-ARTICLE_KEYS = REVIEWED_KEYS
+ARTICLE_KEYS = REVIEWED_KEYS | {"order", "featured"}
 PAGE_KEYS = REVIEWED_KEYS | {"order"}
-SECTION_KEYS = {"kind", "title", "key-points", "changes"}
+SECTION_KEYS = {"kind", "slug", "order", "title", "key-points", "changes"}
 #: ``Changes:`` lines: (date, public note), newest first as written; see :func:`contentfiles.change_notes`.
 Changes = list[tuple[date, str]]
+#: What ``Featured:`` may say.
+YES, NO = ("yes", "true"), ("no", "false", "")
 PLAIN_MARK, DETAILED_MARK = "::: plain", "::: detailed"
 
 
 @dataclass
 class SectionSource:
     path: Path
+    slug: str
     kind: str
-    fields: dict[str, str]
+    fields: dict[str, object]
     changes: Changes = field(default_factory=list)
 
 
@@ -98,6 +108,25 @@ def _located(parsed: ParsedFile, found: Problems, first_line: int, problems: lis
         problems.append(Problem(parsed.path, first_line + line - 1, message))
 
 
+def _order(parsed: ParsedFile, default: int, problems: list[Problem]) -> int:
+    """The ``Order:`` of a file (``default`` when there is none)."""
+    text = single(parsed, "order")
+    if not text:
+        return default
+    if message := order_problem(text):
+        problems.append(Problem(parsed.path, parsed.meta_lines["order"], message))
+        return default
+    return int(text)
+
+
+def _featured(parsed: ParsedFile, problems: list[Problem]) -> bool:
+    value = single(parsed, "featured").lower()
+    if value not in YES + NO:
+        line = parsed.meta_lines["featured"]
+        problems.append(Problem(parsed.path, line, f"Featured must be yes or no, not '{value}'"))
+    return value in YES
+
+
 def _read_article(folder: Path, root: Path, problems: list[Problem]) -> ArticleSource | None:
     shown_folder = display_path(folder, root)
     if not SLUG_RE.match(folder.name):
@@ -121,8 +150,9 @@ def _read_article(folder: Path, root: Path, problems: list[Problem]) -> ArticleS
         problems.append(Problem(parsed.path, parsed.body_first_line, "missing lead paragraph after the header"))
     _located(parsed, text_problems(parsed.body, known), parsed.body_first_line, problems)
     fields = {"title": title, "summary": summary, **reviewed}
-    article = ArticleSource(parsed.path, folder.name, fields, changes=change_notes(parsed, problems))
-    first_file_of_kind: dict[str, ParsedFile] = {}
+    fields |= {"order": _order(parsed, 1, problems), "featured": _featured(parsed, problems)}
+    article = ArticleSource(path=parsed.path, slug=folder.name, fields=fields, changes=change_notes(parsed, problems))
+    first_file_of_slug: dict[str, ParsedFile] = {}
     for path in sorted(folder.glob("*.md")):
         if path.name in NOT_SECTIONS:
             continue
@@ -130,20 +160,26 @@ def _read_article(folder: Path, root: Path, problems: list[Problem]) -> ArticleS
         if section is None:
             continue
         section_file, source = section
-        if source.kind in first_file_of_kind:
-            first = first_file_of_kind[source.kind]
+        if source.slug in first_file_of_slug:
+            first = first_file_of_slug[source.slug]
+            what = "section kind" if source.kind in SectionKind.values else "section slug"
             problems.append(
                 Problem(
                     section_file.path,
-                    section_file.meta_lines["kind"],
-                    f"duplicate section kind '{source.kind}': {first.path} line {first.meta_lines['kind']} has it too",
+                    _address_line(section_file),
+                    f"duplicate {what} '{source.slug}': {first.path} line {_address_line(first)} has it too",
                 )
             )
             continue
-        first_file_of_kind[source.kind] = section_file
+        first_file_of_slug[source.slug] = section_file
         article.sections.append(source)
-    article.sections.sort(key=lambda section: SectionKind.position_of(section.kind))
+    article.sections.sort(key=lambda section: (section.fields["order"], section.slug))
     return article
+
+
+def _address_line(parsed: ParsedFile) -> int:
+    """The header line that gives a section its address: Slug, else Kind."""
+    return parsed.meta_lines.get("slug") or parsed.meta_lines.get("kind") or 1
 
 
 def _split_layers(parsed: ParsedFile, problems: list[Problem]) -> tuple[str, int, str, int] | None:
@@ -191,15 +227,25 @@ def _read_section(
     if parsed is None:
         return None
     check_keys(parsed, SECTION_KEYS, problems)
-    kind = required(parsed, "kind", problems)
-    if kind and kind not in SectionKind.values:
+    kind = single(parsed, "kind") or OTHER_KIND
+    slug = single(parsed, "slug")
+    if kind not in (*SectionKind.values, OTHER_KIND):
         problems.append(
             Problem(
                 parsed.path,
                 parsed.meta_lines["kind"],
-                f"unknown section kind '{kind}'; use one of: {', '.join(SectionKind.values)}",
+                f"unknown section kind '{kind}'; use one of: {', '.join(SectionKind.values)}, "
+                "or leave Kind out for a section of its own",
             )
         )
+    else:
+        if kind == OTHER_KIND and "slug" not in parsed.meta_lines:
+            slug = path.stem  # a section of its own is at its file's name unless it says otherwise
+        for _field, message in section_address_problems(kind, slug, SectionKind.values):
+            where = "slug" if "slug" in parsed.meta_lines else "file name"
+            problems.append(Problem(parsed.path, _address_line(parsed), f"{message} (from its {where})"))
+        slug = slug or kind
+    order = _order(parsed, SectionKind.default_order(kind), problems)
     title = required(parsed, "title", problems)
     changes = change_notes(parsed, problems)
     key_points, key_points_line = key_point_lines(parsed)
@@ -216,8 +262,8 @@ def _read_section(
     _located(parsed, text_problems(body, known), body_line, problems)
     if len(problems) > before:
         return None
-    fields = {"title": title, "plain": plain.strip(), "body": body.strip(), "key_points": key_points}
-    return parsed, SectionSource(parsed.path, kind, fields, changes)
+    fields = {"title": title, "plain": plain.strip(), "body": body.strip(), "key_points": key_points, "order": order}
+    return parsed, SectionSource(parsed.path, slug, kind, fields, changes)
 
 
 def _read_page(path: Path, root: Path, problems: list[Problem]) -> PageSource | None:
@@ -231,19 +277,14 @@ def _read_page(path: Path, root: Path, problems: list[Problem]) -> PageSource | 
     check_keys(parsed, PAGE_KEYS, problems)
     title = required(parsed, "title", problems)
     reviewed = reviewed_fields(parsed, problems)
-    order_text = " ".join(parsed.meta.get("order", [])).strip() or "1"
-    if not order_text.isdigit() or not 1 <= int(order_text) <= 999:
-        problems.append(
-            Problem(shown, parsed.meta_lines.get("order", 1), f"Order must be a number from 1, not '{order_text}'")
-        )
-        order_text = "1"
+    order = _order(parsed, 1, problems)
     body = parsed.body.strip()
     if not body:
         problems.append(Problem(shown, parsed.body_first_line, "the page has no text after the header"))
     known = set(numbers_of(str(reviewed["sources"])))
     _located(parsed, text_problems(parsed.body, known, lowest_heading=2), parsed.body_first_line, problems)
     _located(parsed, marker_problems(parsed.body), parsed.body_first_line, problems)
-    fields = {"title": title, "body": body, "order": int(order_text), **reviewed}
+    fields = {"title": title, "body": body, "order": order, **reviewed}
     return PageSource(shown, path.stem, fields, change_notes(parsed, problems))
 
 
@@ -265,6 +306,11 @@ def read_content(root: Path) -> ContentSources:
         for path in sorted((root / PAGES_FOLDER).glob("*.md"))
         if (page := _read_page(path, root, problems)) is not None
     ]
+    featured = [article for article in articles if article.fields["featured"]]
+    for article in featured[1:]:
+        problems.append(
+            Problem(article.path, 0, f"only one article can be Featured: {featured[0].path} is featured too")
+        )
     if problems:
         raise ContentError(problems)
     return ContentSources(articles=articles, terms=terms, pages=pages)

@@ -135,16 +135,18 @@ def plan_changes(sources: ContentSources, *, force: bool = False) -> Plan:
             # Same text, but the glossary or renderer changed: the stored HTML is stale.
             plan.changes.append(Change("re-render", label, article, {}))
         _plan_notes(article, label, source.changes, plan)
-        sections = {section.kind: section for section in article.sections.all()} if article.pk else {}
+        sections = {section.slug: section for section in article.sections.all()} if article.pk else {}
         # Numbered from the file's reference list, which may have changed while the text did not.
         numbers = numbers_of(str(source.fields["sources"]))
         for section_source in source.sections:
-            label = f"section {source.slug}/{section_source.kind}"
-            section = sections.pop(section_source.kind, None) or Section(article=article, kind=section_source.kind)
+            label = f"section {source.slug}/{section_source.slug}"
+            section = sections.pop(section_source.slug, None) or Section(
+                article=article, slug=section_source.slug, kind=section_source.kind
+            )
             if _compare(section, label, section_source.fields, plan, force) and section.render(glossary, numbers):
                 plan.changes.append(Change("re-render", label, section, {}))
             _plan_notes(section, label, section_source.changes, plan)
-        plan.only_in_database += [f"section {source.slug}/{kind}" for kind in sections]
+        plan.only_in_database += [f"section {source.slug}/{slug}" for slug in sections]
     plan.only_in_database += [f"article {slug}" for slug in existing_articles]
 
     existing_pages = {page.slug: page for page in SupportPage.objects.all()}

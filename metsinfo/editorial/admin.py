@@ -127,18 +127,32 @@ class SectionInline(LayersMixin, admin.StackedInline):
     model = Section
     form = SectionForm
     extra = 0
-    fields = ["kind", "title", "key_points", "plain", "body", "layers", "jargon"]
+    fields = ["kind", "slug", "order", "title", "key_points", "plain", "body", "layers", "jargon"]
     readonly_fields = ["layers", "jargon"]
+    ordering = ["order", "slug"]  # reading order, as readers see them
     show_change_link = True  # each section's own page has its revision history
 
 
 @admin.register(Section)
 class SectionAdmin(ChangeNoteMixin, LayersMixin, CheckMixin, PreviewMixin, HistoryMixin):
     form = SectionForm
-    list_display = ["title", "article", "kind", "plain_reading_age", "reading_age_mark", "word_count", "updated"]
+    list_display = ["title", "article", "order", "slug", "kind", "plain_reading_age", "reading_age_mark", "word_count"]
+    list_display += ["updated"]
     list_filter = ["article", "kind"]
-    search_fields = ["title", "body", "plain", "key_points"]
-    fields = ["article", "kind", "title", "key_points", "plain", "body", "change_note", "layers", "jargon"]
+    search_fields = ["title", "slug", "body", "plain", "key_points"]
+    fields = [
+        "article",
+        "kind",
+        "slug",
+        "order",
+        "title",
+        "key_points",
+        "plain",
+        "body",
+        "change_note",
+        "layers",
+        "jargon",
+    ]
     readonly_fields = ["layers", "jargon"]
 
     def render_preview(self, request: HttpRequest, obj: Section, formsets, glossary: Glossary) -> HttpResponse:
@@ -154,7 +168,8 @@ class SectionAdmin(ChangeNoteMixin, LayersMixin, CheckMixin, PreviewMixin, Histo
 @admin.register(Article)
 class ArticleAdmin(ChangeNoteMixin, ReadabilityMixin, CheckMixin, PreviewMixin, HistoryMixin):
     form = ArticleForm
-    list_display = ["title", "status", "last_reviewed", "next_review_due", "review", "reviewer", "reading_age_mark"]
+    list_display = ["title", "featured", "order", "status", "last_reviewed", "next_review_due", "review", "reviewer"]
+    list_display += ["reading_age_mark"]
     readonly_fields = ["readability"]
     html_field = "summary_html"
     list_filter = ["status", ReviewStateFilter]

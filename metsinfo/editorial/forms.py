@@ -77,8 +77,8 @@ class ArticleForm(SourcesForm):
 
     class Meta:
         model = Article
-        fields = ["slug", "title", "summary", "description", "status", "last_reviewed", "next_review_due", "reviewer"]
-        fields += ["sources"]
+        fields = ["slug", "title", "summary", "description", "status", "order", "featured", "last_reviewed"]
+        fields += ["next_review_due", "reviewer", "sources"]
         field_classes = {"summary": TextField, "description": TextField, "sources": TextField}
 
     def clean(self) -> dict:
@@ -112,7 +112,7 @@ class SectionForm(CheckedForm):
 
     class Meta:
         model = Section
-        fields = ["article", "kind", "title", "key_points", "plain", "body"]
+        fields = ["article", "kind", "slug", "order", "title", "key_points", "plain", "body"]
         field_classes = {"key_points": TextField, "plain": TextField, "body": TextField}
 
     def clean_plain(self) -> str:

@@ -16,7 +16,7 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
-from metsinfo.articles.models import Article, GlossaryTerm, Section, SectionKind
+from metsinfo.articles.models import Article, GlossaryTerm, Section
 from metsinfo.articles.rendering import Glossary
 
 
@@ -100,10 +100,10 @@ def unsaved_sections(article: Article, formsets, glossary: Glossary) -> list[Sec
                 continue
             section = form.save(commit=False)
             section.article = article
-            section.position = SectionKind.position_of(section.kind)
+            section.fill_in_slug()
             section.render(glossary)
             sections.append(section)
-    return sorted(sections, key=lambda section: section.position)
+    return sorted(sections, key=lambda section: (section.order, section.slug))
 
 
 def preview_response(request: HttpRequest, template: str, context: dict) -> HttpResponse:

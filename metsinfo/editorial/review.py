@@ -46,7 +46,7 @@ def text_version(article: Article) -> str:
             "summary": article.summary,
             "description": article.description,
             "sources": article.sources,
-            "sections": [(s.kind, s.content_fingerprint()) for s in article.sections.all()],
+            "sections": [(s.slug, s.text_fingerprint()) for s in article.sections.all()],
         }
     )
 

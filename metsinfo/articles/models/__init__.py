@@ -1,6 +1,7 @@
 """Articles, their six sections, the glossary and the support pages."""
 
 from metsinfo.articles.models.base import (
+    OTHER_KIND,
     READABILITY_FIELDS,
     REVIEW_WARNING,
     ReadabilityFields,
@@ -24,6 +25,7 @@ from metsinfo.articles.models.rerender import rerender_all
 from metsinfo.articles.models.review import ReviewNote, note_fingerprint
 
 __all__ = [
+    "OTHER_KIND",
     "READABILITY_FIELDS",
     "REVIEW_WARNING",
     "Article",

@@ -15,7 +15,11 @@ from metsinfo.articles.references import Reference, numbers_of, references_in
 
 
 class SectionKind(models.TextChoices):
-    """The fixed sections of an article, in reading order."""
+    """The six standard sections of an article, in reading order.
+
+    A standard section's address is its kind (``/articles/<article>/symptoms/``), so those links never
+    change. A section of its own (kind :data:`OTHER_KIND`) has the address (slug) an editor gives it.
+    """
 
     MECHANISM = "mechanism", _("How it happens")
     SYMPTOMS = "symptoms", _("Symptoms")
@@ -25,9 +29,18 @@ class SectionKind(models.TextChoices):
     RESEARCH = "research", _("Research")
 
     @classmethod
-    def position_of(cls, kind: str) -> int:
-        """Reading order of ``kind``, starting at 1."""
-        return cls.values.index(kind) + 1
+    def default_order(cls, kind: str) -> int:
+        """Where a section goes when no order is given: the standard ones at 10, 20 ... 60, leaving
+        room between them; a section of its own after them, at 100."""
+        return (cls.values.index(kind) + 1) * SECTION_ORDER_STEP if kind in cls.values else CUSTOM_SECTION_ORDER
+
+
+#: The kind of a section of its own ("Exercise", "Living well"), beside the six standard kinds.
+OTHER_KIND = "other"
+SECTION_KIND_CHOICES = [*SectionKind.choices, (OTHER_KIND, _("Other: a section of its own (give it a slug)"))]
+#: Standard sections are 10 apart by default, so a section of its own fits between two (e.g. 25).
+SECTION_ORDER_STEP = 10
+CUSTOM_SECTION_ORDER = 100
 
 
 def fingerprint(values: dict[str, object]) -> str:

@@ -1,4 +1,4 @@
-"""Articles, their six sections, and the glossary.
+"""Articles, their sections (the six standard ones and any of their own), and the glossary.
 
 Markdown is rendered once, when a row is saved, into a stored ``*_html`` field; pages only ever
 read the stored HTML. Each row also remembers a fingerprint of its content as the loader last
@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -17,9 +19,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from metsinfo.articles import readability
+from metsinfo.articles.checks import MAX_ORDER, section_address_problems
 from metsinfo.articles.models.base import (
+    OTHER_KIND,
     READABILITY_FIELDS,
     REVIEW_WARNING,
+    SECTION_KIND_CHOICES,
     ReadabilityFields,
     ReviewedContent,
     SectionKind,
@@ -29,6 +34,10 @@ from metsinfo.articles.models.base import (
 )
 from metsinfo.articles.references import CITATION, Reference, cited_references
 from metsinfo.articles.rendering import Glossary, render_markdown, split_aliases
+from metsinfo.lib.slugs import SLUG_RE
+
+#: An order is a whole number from 1 (first) to MAX_ORDER.
+ORDER_VALIDATORS = [MinValueValidator(1), MaxValueValidator(MAX_ORDER)]
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -60,12 +69,26 @@ class Article(ReviewedContent, ReadabilityFields):
         "next_review_due",
         "reviewer",
         "sources",
+        "order",
+        "featured",
     )
 
     slug = models.SlugField(
         unique=True,
         max_length=100,
         help_text=_("Part of the page address, e.g. breast-cancer-bone-metastasis. Changing it breaks shared links."),
+    )
+    order = models.PositiveSmallIntegerField(
+        default=1,
+        validators=ORDER_VALIDATORS,
+        help_text=_("Place on the home page, 1 first; articles with the same number go in title order."),
+    )
+    featured = models.BooleanField(
+        default=False,
+        help_text=_(
+            "Show this article first on the home page, marked 'Start here'. Only one article can be featured: "
+            "untick the one that is before ticking another."
+        ),
     )
     title = models.CharField(max_length=200)
     summary = models.TextField(
@@ -90,9 +113,19 @@ class Article(ReviewedContent, ReadabilityFields):
 
     class Meta(ReviewedContent.Meta, ReadabilityFields.Meta):
         abstract = False
-        ordering = ["title"]
+        # The featured article first, then the editors' order, then the title.
+        ordering = ["-featured", "order", "title"]
         constraints = [
             models.CheckConstraint(condition=models.Q(status__in=["draft", "published"]), name="article_status_valid"),
+            models.UniqueConstraint(
+                fields=["featured"],
+                condition=models.Q(featured=True),
+                name="one_featured_article",
+                violation_error_message=_("Another article is already featured: untick it first."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(order__gte=1, order__lte=MAX_ORDER), name="article_order_in_range"
+            ),
             models.CheckConstraint(
                 condition=models.Q(next_review_due__isnull=True)
                 | models.Q(last_reviewed__isnull=True)
@@ -142,13 +175,41 @@ class Article(ReviewedContent, ReadabilityFields):
 
 
 class Section(ReadabilityFields):
-    CONTENT_FIELDS = ("title", "plain", "body", "key_points")
+    #: What a clinician reads and signs off (see ``editorial.review.text_version``).
+    TEXT_FIELDS = ("title", "plain", "body", "key_points")
+    CONTENT_FIELDS = (*TEXT_FIELDS, "order")
     #: What :meth:`render` writes.
     RENDERED_FIELDS = ["body_html", "plain_html", "key_points_html", "layer_figures", *READABILITY_FIELDS]
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sections")
-    kind = models.CharField(max_length=20, choices=SectionKind)
-    position = models.PositiveSmallIntegerField(editable=False)
+    kind = models.CharField(
+        max_length=20,
+        choices=SECTION_KIND_CHOICES,
+        default=OTHER_KIND,
+        help_text=_(
+            "One of the six standard sections, whose address is its kind (e.g. symptoms), or "
+            "'Other' for a section of its own, such as Exercise or Living well."
+        ),
+    )
+    slug = models.SlugField(
+        max_length=100,
+        blank=True,
+        db_index=False,  # the (article, slug) constraint's index serves every look-up
+        validators=[RegexValidator(SLUG_RE, _("Use lower-case letters, digits and single hyphens."))],
+        help_text=_(
+            "The last part of the section's address, /articles/<article>/<slug>/. A standard section's slug is its "
+            "kind (leave it empty); a section of its own needs one, e.g. living-well. Changing it breaks shared links."
+        ),
+    )
+    order = models.PositiveSmallIntegerField(
+        blank=True,
+        validators=ORDER_VALIDATORS,
+        help_text=_(
+            "Place in the article, lowest first. Leave it empty for the usual place: the standard sections at "
+            "10, 20, 30, 40, 50 and 60, a section of its own at 100. So 25 puts a section between the second "
+            "and third."
+        ),
+    )
     title = models.CharField(max_length=200)
     key_points = models.TextField(
         blank=True,
@@ -191,24 +252,53 @@ class Section(ReadabilityFields):
 
     class Meta(ReadabilityFields.Meta):
         abstract = False
-        ordering = ["article", "position"]
+        ordering = ["article", "order", "slug"]
         constraints = [
-            models.UniqueConstraint(fields=["article", "kind"], name="section_kind_unique_per_article"),
-            models.CheckConstraint(condition=models.Q(kind__in=SectionKind.values), name="section_kind_valid"),
+            models.UniqueConstraint(
+                fields=["article", "slug"],
+                name="section_slug_unique_per_article",
+                violation_error_message=_("This article already has a section at this address (slug)."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=[*SectionKind.values, OTHER_KIND]), name="section_kind_valid"
+            ),
+            # A standard section lives at its kind's address; a section of its own never takes one.
+            models.CheckConstraint(
+                condition=models.Q(slug=models.F("kind"))
+                | (models.Q(kind=OTHER_KIND) & ~models.Q(slug__in=SectionKind.values) & ~models.Q(slug="")),
+                name="section_slug_follows_kind",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(order__gte=1, order__lte=MAX_ORDER), name="section_order_in_range"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.article.title}: {self.title}"
 
+    def clean(self) -> None:
+        """The loader's rules for the kind and slug (``checks.section_address_problems``)."""
+        self.fill_in_slug()
+        problems = section_address_problems(self.kind, self.slug, SectionKind.values)
+        if problems:
+            raise ValidationError({field: message for field, message in problems})
+
+    def fill_in_slug(self) -> None:
+        """A standard section's slug is its kind; an order left empty is the kind's usual place."""
+        if not self.slug and self.kind in SectionKind.values:
+            self.slug = self.kind
+        if self.order is None:
+            self.order = SectionKind.default_order(self.kind)
+
     def save(self, *args, **kwargs) -> None:
         normalise_text(self)
-        self.position = SectionKind.position_of(self.kind)
+        self.fill_in_slug()
         if _source_may_change(kwargs, "body"):
             self.render(GlossaryTerm.objects.as_glossary())
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("articles:section", kwargs={"slug": self.article.slug, "kind": self.kind})
+        return reverse("articles:section", kwargs={"slug": self.article.slug, "section": self.slug})
 
     def render(self, glossary: Glossary, references: dict[str, int] | None = None) -> bool:
         """Render the key points, plain words and detail, and measure them; return whether any changed.
@@ -216,10 +306,11 @@ class Section(ReadabilityFields):
         ``references`` numbers the citations; by default, the article's reference list.
         """
         numbers = self.article.reference_numbers if references is None else references
-        body_html = render_markdown(self.body, prefix=self.kind, glossary=glossary, references=numbers)
-        plain_html = render_markdown(self.plain, prefix=f"{self.kind}-plain", glossary=glossary, references=numbers)
+        self.fill_in_slug()
+        body_html = render_markdown(self.body, prefix=self.slug, glossary=glossary, references=numbers)
+        plain_html = render_markdown(self.plain, prefix=f"{self.slug}-plain", glossary=glossary, references=numbers)
         points = "\n".join(f"- {point}" for point in self.key_point_list)
-        key_points_html = render_markdown(points, prefix=f"{self.kind}-points", references=numbers)
+        key_points_html = render_markdown(points, prefix=f"{self.slug}-points", references=numbers)
         figures = {
             "plain": readability.as_dict(readability.measure_plain(readability.html_to_text(plain_html))),
             "key_points": readability.as_dict(readability.measure_plain(readability.html_to_text(key_points_html))),
@@ -252,6 +343,10 @@ class Section(ReadabilityFields):
     def content_fingerprint(self) -> str:
         """Hash of the editable content, to detect changes made outside the loader."""
         return fingerprint({name: getattr(self, name) for name in self.CONTENT_FIELDS})
+
+    def text_fingerprint(self) -> str:
+        """Hash of the words alone (not the order): what a clinician's approval covers."""
+        return fingerprint({name: getattr(self, name) for name in self.TEXT_FIELDS})
 
     @property
     def key_point_list(self) -> list[str]:

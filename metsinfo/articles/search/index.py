@@ -117,17 +117,18 @@ class Index:
 
 
 # Rows as read from the database: plain tuples, so that identical content gives an identical key.
-SectionRow = tuple[str, str, str, str, str, str]  # article slug, kind, title, key points, plain, detail
+SectionRow = tuple[str, str, str, str, str, str]  # article slug, section slug, title, key points, plain, detail
 PageRow = tuple[str, str, str, str]  # slug, title, description, body
 TermRow = tuple[str, str, str, str]  # term, slug, definition, aliases
 
 
 def read_rows() -> tuple[tuple[SectionRow, ...], tuple[PageRow, ...], tuple[TermRow, ...]]:
     """What readers can see now, in three queries."""
-    sections = Section.objects.filter(article__status=Article.Status.PUBLISHED).order_by("article__title", "position")
+    published = Section.objects.filter(article__status=Article.Status.PUBLISHED)
+    sections = published.order_by("article__title", "order", "slug")
     pages = SupportPage.objects.published()
     return (
-        tuple(sections.values_list("article__slug", "kind", "title", "key_points_html", "plain_html", "body_html")),
+        tuple(sections.values_list("article__slug", "slug", "title", "key_points_html", "plain_html", "body_html")),
         tuple(pages.values_list("slug", "title", "description", "body_html")),
         tuple(GlossaryTerm.objects.values_list("term", "slug", "definition", "aliases")),
     )
@@ -153,8 +154,8 @@ def build(rows: tuple[tuple[SectionRow, ...], tuple[PageRow, ...], tuple[TermRow
     """The index of ``rows`` (kept for the next search over the same content)."""
     sections, pages, terms = rows
     documents, vocabulary = [], set()
-    for slug, kind, title, key_points, plain, detail in sections:
-        url = reverse("articles:section", kwargs={"slug": slug, "kind": kind})
+    for slug, section, title, key_points, plain, detail in sections:
+        url = reverse("articles:section", kwargs={"slug": slug, "section": section})
         fields = [
             _field("title", 3.0, [title], excerpt=False),
             _field("key points", 2.0, html_blocks(key_points)),
