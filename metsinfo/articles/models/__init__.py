@@ -16,13 +16,12 @@ from metsinfo.articles.models.content import (
     ArticleQuerySet,
     GlossaryTerm,
     GlossaryTermQuerySet,
-    ReviewApproval,
     Section,
     glossary_entry_url,
 )
 from metsinfo.articles.models.pages import PageQuerySet, SupportPage
 from metsinfo.articles.models.rerender import rerender_all
-from metsinfo.articles.models.review import ReviewNote, note_fingerprint
+from metsinfo.articles.models.review import ReviewApproval, ReviewNote, note_fingerprint
 
 __all__ = [
     "OTHER_KIND",

@@ -6,12 +6,15 @@ import hashlib
 import json
 from datetime import date, timedelta
 
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from metsinfo.articles import readability
-from metsinfo.articles.checks import normalise_newlines
+from metsinfo.articles.checks import MAX_ORDER, normalise_newlines, section_address_problems
 from metsinfo.articles.references import Reference, numbers_of, references_in
+from metsinfo.lib.slugs import SLUG_RE
 
 
 class SectionKind(models.TextChoices):
@@ -41,6 +44,60 @@ SECTION_KIND_CHOICES = [*SectionKind.choices, (OTHER_KIND, _("Other: a section o
 #: Standard sections are 10 apart by default, so a section of its own fits between two (e.g. 25).
 SECTION_ORDER_STEP = 10
 CUSTOM_SECTION_ORDER = 100
+
+
+#: An order is a whole number from 1 (first) to MAX_ORDER.
+ORDER_VALIDATORS = [MinValueValidator(1), MaxValueValidator(MAX_ORDER)]
+
+
+class SectionPlace(models.Model):
+    """Where a section is: its kind, its address in the article (slug) and its place in the reading order."""
+
+    kind = models.CharField(
+        max_length=20,
+        choices=SECTION_KIND_CHOICES,
+        default=OTHER_KIND,
+        help_text=_(
+            "One of the six standard sections, whose address is its kind (e.g. symptoms), or "
+            "'Other' for a section of its own, such as Exercise or Living well."
+        ),
+    )
+    slug = models.SlugField(
+        max_length=100,
+        blank=True,
+        db_index=False,  # the (article, slug) constraint's index serves every look-up
+        validators=[RegexValidator(SLUG_RE, _("Use lower-case letters, digits and single hyphens."))],
+        help_text=_(
+            "The last part of the section's address, /articles/<article>/<slug>/. A standard section's slug is its "
+            "kind (leave it empty); a section of its own needs one, e.g. living-well. Changing it breaks shared links."
+        ),
+    )
+    order = models.PositiveSmallIntegerField(
+        blank=True,
+        validators=ORDER_VALIDATORS,
+        help_text=_(
+            "Place in the article, lowest first. Leave it empty for the usual place: the standard sections at "
+            "10, 20, 30, 40, 50 and 60, a section of its own at 100. So 25 puts a section between the second "
+            "and third."
+        ),
+    )
+
+    class Meta:
+        abstract = True
+
+    def clean(self) -> None:
+        """The loader's rules for the kind and slug (``checks.section_address_problems``)."""
+        self.fill_in_slug()
+        problems = section_address_problems(self.kind, self.slug, SectionKind.values)
+        if problems:
+            raise ValidationError({field: message for field, message in problems})
+
+    def fill_in_slug(self) -> None:
+        """A standard section's slug is its kind; an order left empty is the kind's usual place."""
+        if not self.slug and self.kind in SectionKind.values:
+            self.slug = self.kind
+        if self.order is None:
+            self.order = SectionKind.default_order(self.kind)
 
 
 def fingerprint(values: dict[str, object]) -> str:

@@ -10,8 +10,6 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -19,25 +17,22 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from metsinfo.articles import readability
-from metsinfo.articles.checks import MAX_ORDER, section_address_problems
+from metsinfo.articles.checks import MAX_ORDER
 from metsinfo.articles.models.base import (
+    ORDER_VALIDATORS,
     OTHER_KIND,
     READABILITY_FIELDS,
     REVIEW_WARNING,
-    SECTION_KIND_CHOICES,
     ReadabilityFields,
     ReviewedContent,
     SectionKind,
+    SectionPlace,
     _source_may_change,
     fingerprint,
     normalise_text,
 )
 from metsinfo.articles.references import CITATION, Reference, cited_references
 from metsinfo.articles.rendering import Glossary, render_markdown, split_aliases
-from metsinfo.lib.slugs import SLUG_RE
-
-#: An order is a whole number from 1 (first) to MAX_ORDER.
-ORDER_VALIDATORS = [MinValueValidator(1), MaxValueValidator(MAX_ORDER)]
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -174,7 +169,7 @@ class Article(ReviewedContent, ReadabilityFields):
         return changed
 
 
-class Section(ReadabilityFields):
+class Section(SectionPlace, ReadabilityFields):
     #: What a clinician reads and signs off (see ``editorial.review.text_version``).
     TEXT_FIELDS = ("title", "plain", "body", "key_points")
     CONTENT_FIELDS = (*TEXT_FIELDS, "order")
@@ -182,34 +177,6 @@ class Section(ReadabilityFields):
     RENDERED_FIELDS = ["body_html", "plain_html", "key_points_html", "layer_figures", *READABILITY_FIELDS]
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sections")
-    kind = models.CharField(
-        max_length=20,
-        choices=SECTION_KIND_CHOICES,
-        default=OTHER_KIND,
-        help_text=_(
-            "One of the six standard sections, whose address is its kind (e.g. symptoms), or "
-            "'Other' for a section of its own, such as Exercise or Living well."
-        ),
-    )
-    slug = models.SlugField(
-        max_length=100,
-        blank=True,
-        db_index=False,  # the (article, slug) constraint's index serves every look-up
-        validators=[RegexValidator(SLUG_RE, _("Use lower-case letters, digits and single hyphens."))],
-        help_text=_(
-            "The last part of the section's address, /articles/<article>/<slug>/. A standard section's slug is its "
-            "kind (leave it empty); a section of its own needs one, e.g. living-well. Changing it breaks shared links."
-        ),
-    )
-    order = models.PositiveSmallIntegerField(
-        blank=True,
-        validators=ORDER_VALIDATORS,
-        help_text=_(
-            "Place in the article, lowest first. Leave it empty for the usual place: the standard sections at "
-            "10, 20, 30, 40, 50 and 60, a section of its own at 100. So 25 puts a section between the second "
-            "and third."
-        ),
-    )
     title = models.CharField(max_length=200)
     key_points = models.TextField(
         blank=True,
@@ -250,7 +217,7 @@ class Section(ReadabilityFields):
         ]
     )
 
-    class Meta(ReadabilityFields.Meta):
+    class Meta(SectionPlace.Meta, ReadabilityFields.Meta):
         abstract = False
         ordering = ["article", "order", "slug"]
         constraints = [
@@ -275,20 +242,6 @@ class Section(ReadabilityFields):
 
     def __str__(self) -> str:
         return f"{self.article.title}: {self.title}"
-
-    def clean(self) -> None:
-        """The loader's rules for the kind and slug (``checks.section_address_problems``)."""
-        self.fill_in_slug()
-        problems = section_address_problems(self.kind, self.slug, SectionKind.values)
-        if problems:
-            raise ValidationError({field: message for field, message in problems})
-
-    def fill_in_slug(self) -> None:
-        """A standard section's slug is its kind; an order left empty is the kind's usual place."""
-        if not self.slug and self.kind in SectionKind.values:
-            self.slug = self.kind
-        if self.order is None:
-            self.order = SectionKind.default_order(self.kind)
 
     def save(self, *args, **kwargs) -> None:
         normalise_text(self)
@@ -351,23 +304,6 @@ class Section(ReadabilityFields):
     @property
     def key_point_list(self) -> list[str]:
         return [line.strip() for line in self.key_points.splitlines() if line.strip()]
-
-
-class ReviewApproval(models.Model):
-    """A clinician's sign-off of one version of an article, through a review link."""
-
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="approvals")
-    reviewer = models.CharField(max_length=200)
-    version = models.CharField(max_length=64, help_text=_("Fingerprint of the text that was approved."))
-    approved_at = models.DateTimeField(auto_now_add=True)
-    next_review_due = models.DateField()
-
-    class Meta:
-        ordering = ["-approved_at"]
-        constraints = [models.UniqueConstraint(fields=["article", "version"], name="one_approval_per_article_version")]
-
-    def __str__(self) -> str:
-        return f"{self.article} approved by {self.reviewer}"
 
 
 def glossary_entry_url(slug: str) -> str:

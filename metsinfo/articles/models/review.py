@@ -1,4 +1,4 @@
-"""A clinician's request for changes, sent from the clinical review page to the editors."""
+"""A clinician's sign-off of a version of an article, and their requests for changes to the editors."""
 
 from __future__ import annotations
 
@@ -8,6 +8,23 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from metsinfo.articles.models.content import Article
+
+
+class ReviewApproval(models.Model):
+    """A clinician's sign-off of one version of an article, through a review link."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="approvals")
+    reviewer = models.CharField(max_length=200)
+    version = models.CharField(max_length=64, help_text=_("Fingerprint of the text that was approved."))
+    approved_at = models.DateTimeField(auto_now_add=True)
+    next_review_due = models.DateField()
+
+    class Meta:
+        ordering = ["-approved_at"]
+        constraints = [models.UniqueConstraint(fields=["article", "version"], name="one_approval_per_article_version")]
+
+    def __str__(self) -> str:
+        return f"{self.article} approved by {self.reviewer}"
 
 
 def note_fingerprint(note: str) -> str:

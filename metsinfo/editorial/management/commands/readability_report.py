@@ -13,8 +13,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         rows: list[tuple[str, readability.Readability | None]] = []
         for section in Section.objects.select_related("article"):
-            rows.append((f"{section.article.slug}/{section.kind}: key points", section.layer_readability("key_points")))
-            rows.append((f"{section.article.slug}/{section.kind}: in plain words", section.layer_readability("plain")))
+            rows.append((f"{section.article.slug}/{section.slug}: key points", section.layer_readability("key_points")))
+            rows.append((f"{section.article.slug}/{section.slug}: in plain words", section.layer_readability("plain")))
         rows += [(f"support page {page.slug}", page.readability) for page in SupportPage.objects.all()]
         definitions = "".join(f"<p>{term.definition}</p>" for term in GlossaryTerm.objects.all())
         rows.append(("glossary definitions", readability.measure_plain(readability.html_to_text(definitions))))
