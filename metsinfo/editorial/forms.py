@@ -81,6 +81,13 @@ class ArticleForm(SourcesForm):
         fields += ["next_review_due", "reviewer", "sources"]
         field_classes = {"summary": TextField, "description": TextField, "sources": TextField}
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["order"].required = False  # empty means 1, as when the file has no Order line
+
+    def clean_order(self) -> int:
+        return self.cleaned_data.get("order") or 1
+
     def clean(self) -> dict:
         cleaned = super().clean()
         known = self.known_sources()
