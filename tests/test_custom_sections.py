@@ -233,6 +233,20 @@ class TestLoaderAppliesChanges:
         load_content(content_dir(**{"demo__article.md": article}))
         assert Article.objects.values_list("order", "featured").get(slug="demo") == (3, True)
 
+    def test_featured_moves_from_one_article_to_another_in_one_load(self, content_dir):
+        lead = "Title: {t}\nStatus: draft\n{f}\nThe lead.\n"
+        files = {
+            "demo__article.md": lead.format(t="Demo", f=""),
+            "zeta__article.md": lead.format(t="Zeta", f="Featured: yes\n"),
+        }
+        load_content(content_dir(**files))
+        files = {
+            "demo__article.md": lead.format(t="Demo", f="Featured: yes\n"),
+            "zeta__article.md": lead.format(t="Zeta", f=""),
+        }
+        load_content(content_dir(**files))
+        assert list(Article.objects.filter(featured=True).values_list("slug", flat=True)) == ["demo"]
+
 
 def test_export_round_trip_keeps_custom_sections_and_article_place(content_dir, tmp_path):
     article = (

@@ -164,7 +164,12 @@ def plan_changes(sources: ContentSources, *, force: bool = False) -> Plan:
 def apply_changes(plan: Plan) -> None:
     """Write every change in one transaction, glossary first so sections link to new terms."""
     order = {GlossaryTerm: 0, Article: 1, Section: 2, SupportPage: 3}
-    for change in sorted(plan.changes, key=lambda change: order[type(change.instance)]):
+
+    def key(change: Change) -> tuple[int, bool]:
+        # An article that becomes featured is saved after the one that stops being: at most one is.
+        return order[type(change.instance)], change.fields.get("featured") is True
+
+    for change in sorted(plan.changes, key=key):
         instance = change.instance
         for name, value in change.fields.items():
             setattr(instance, name, value)
