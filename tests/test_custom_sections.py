@@ -348,3 +348,22 @@ class TestAdmin:
     def test_the_section_list_shows_slug_and_order(self, seeded, admin_client):
         html = admin_client.get(reverse("admin:articles_section_changelist")).content.decode()
         assert "column-order" in html and "column-slug" in html
+
+    def test_the_section_page_explains_slug_and_order(self, seeded, admin_client):
+        html = admin_client.get(reverse("admin:articles_section_add")).content.decode()
+        assert "a section of its own needs one, e.g. living-well" in html
+        assert "So 25 puts a section between the second and third." in html
+        assert '<option value="other" selected>Other: a section of its own (give it a slug)</option>' in html
+
+    def test_a_new_section_of_its_own_can_be_previewed_in_the_article(self, seeded, admin_client):
+        article = Article.objects.get(slug=ARTICLE_SLUG)
+        data = article_form(article)
+        total = data["sections-TOTAL_FORMS"]
+        new = {"kind": "other", "slug": "living-well", "order": "25", "title": "Living well"}
+        new |= {"key_points": "Walk a little.", "plain": "Keep moving.", "body": "Gentle exercise helps."}
+        data |= {f"sections-{total}-{name}": value for name, value in new.items()}
+        data |= {"sections-TOTAL_FORMS": total + 1, f"sections-{total}-article": article.pk}
+        response = admin_client.post(reverse("admin:articles_article_preview", args=[article.pk]), data)
+        assert response.status_code == 200, response.content.decode()[:2000]
+        assert contents_titles(response.content.decode())[2] == "Living well"
+        assert not Section.objects.filter(slug="living-well").exists()
