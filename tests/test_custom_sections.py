@@ -190,6 +190,13 @@ class TestLoaderErrors:
             "or make it 'symptoms' (from its slug)"
         ]
 
+    def test_a_section_cannot_take_the_comment_forms_address(self, content_dir):
+        root = content_dir(**{"demo__living.md": LIVING_WELL.replace("Slug: living-well", "Slug: comments")})
+        assert problems_of(root) == [
+            "content/demo/living.md:1: 'comments' is taken by another page of the article: pick another slug "
+            "(from its slug)"
+        ]
+
     def test_a_file_name_that_is_no_slug_needs_a_slug_line(self, content_dir):
         text = "Title: Exercise" + LAYERS.format(plain="P.", detail="D.")
         assert problems_of(content_dir(**{"demo__Exercise_Tips.md": text})) == [

@@ -1,7 +1,7 @@
-"""Migration 0009: every existing section becomes a standard one at its old address and place.
+"""Migration 0011: every existing section becomes a standard one at its old address and place.
 
 Run on a database of its own, in subprocesses, as a deploy runs ``migrate``: rows are written with
-the models as they were at 0008 (fixed positions 1-6, no slug), then the migration is applied.
+the models as they were at 0010 (fixed positions 1-6, no slug), then the migration is applied.
 """
 
 import json
@@ -10,9 +10,9 @@ import sys
 
 from django.conf import settings
 
-BEFORE = "0008_review_notes"
+BEFORE = "0010_change_notes"
 
-WRITE_AT_0008 = """
+WRITE_BEFORE = """
 from datetime import datetime, timezone
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
@@ -61,8 +61,8 @@ def test_existing_sections_keep_their_addresses_and_places(tmp_path):
         return done.stdout
 
     manage("migrate", "--noinput", "articles", BEFORE)
-    manage("shell", "-c", WRITE_AT_0008)
-    manage("migrate", "--noinput", "articles", "0009_section_slug_order_article_featured")
+    manage("shell", "-c", WRITE_BEFORE)
+    manage("migrate", "--noinput", "articles", "0011_section_slug_order_article_featured")
     after = json.loads(manage("shell", "-c", READ_AFTER).strip().splitlines()[-1])
     # slug = kind, order = old position x 10; the loader's fingerprint re-stamped only where the
     # row was still as last loaded (the edited symptoms section stays an editor's change).

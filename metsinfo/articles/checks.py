@@ -18,6 +18,8 @@ from metsinfo.lib.slugs import SLUG_RE
 Problems = list[tuple[int, str]]
 #: The highest order a section or an article may have (1 comes first).
 MAX_ORDER = 999
+#: Addresses under /articles/<article>/ that belong to other pages (the comment form posts there).
+RESERVED_SECTION_SLUGS = frozenset({"comments"})
 
 _ANY_HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -145,6 +147,8 @@ def section_address_problems(kind: str, slug: str, standard: Iterable[str]) -> l
         return [("slug", "a section of its own needs a slug, its address: e.g. 'living-well'")]
     if not SLUG_RE.match(slug):
         return [("slug", f"slug '{slug}' is not valid: use lower-case letters, digits and single hyphens")]
+    if slug in RESERVED_SECTION_SLUGS:
+        return [("slug", f"'{slug}' is taken by another page of the article: pick another slug")]
     if slug in standard:
         message = f"'{slug}' is the address of the standard section: set its kind to '{slug}', or pick another slug"
         return [("slug", message)]

@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 
 from metsinfo.articles import card, offline, questions, views
+from metsinfo.articles.checks import RESERVED_SECTION_SLUGS
 from metsinfo.lib.slugs import SLUG_RE
 
 
@@ -8,9 +9,10 @@ class SectionSlugConverter:
     """Only a canonical slug resolves (lower case, single hyphens), so any other path is a plain 404.
 
     The six standard sections' slugs are their kinds, so their addresses are the ones they always had.
+    Reserved names (``comments``) are left to the pages they belong to.
     """
 
-    regex = SLUG_RE.pattern.removeprefix("^").removesuffix("$")
+    regex = f"(?!(?:{'|'.join(sorted(RESERVED_SECTION_SLUGS))})/)" + SLUG_RE.pattern.removeprefix("^").removesuffix("$")
 
     def to_python(self, value: str) -> str:
         return value
