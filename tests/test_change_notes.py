@@ -3,6 +3,7 @@
 import shutil
 from datetime import date
 from io import StringIO
+from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
@@ -23,6 +24,26 @@ SECTION_URL = f"{ARTICLE_URL}treatments/"
 PAGE_URL = "/support/getting-help/"
 ATOM = "{http://www.w3.org/2005/Atom}"
 TODAY = date.today()
+
+
+@pytest.fixture(autouse=True)
+def no_notes_yet(seeded) -> None:
+    """These tests write notes of their own: start from the seeded site without the content's notes."""
+    ChangeNote.objects.all().delete()
+
+
+def content_copy(tmp_path) -> Path:
+    """A copy of content/ without its ``Changes:`` lines (and their indented continuations)."""
+    root = tmp_path / "content"
+    shutil.copytree(settings.CONTENT_DIR, root)
+    for path in root.rglob("*.md"):
+        kept, in_changes = [], False
+        for line in path.read_text().split("\n"):
+            in_changes = line.startswith("Changes:") or (in_changes and line.startswith("    "))
+            if not in_changes:
+                kept.append(line)
+        path.write_text("\n".join(kept))
+    return root
 
 
 def page_form(page: SupportPage, **changes) -> dict:
@@ -161,8 +182,7 @@ class TestContentFiles:
 
     def test_a_note_written_in_the_admin_survives_load_content(self, tmp_path):
         add_note(Section.objects.get(kind="treatments"), "Written in the admin.")
-        root = tmp_path / "content"
-        shutil.copytree(settings.CONTENT_DIR, root)
+        root = content_copy(tmp_path)
         path = root / ARTICLE_SLUG / "treatments.md"
         path.write_text(path.read_text() + "\nA sentence from the content files.\n")
         load_content(root)
@@ -199,8 +219,7 @@ class TestContentFiles:
         assert ChangeNote.objects.count() == 4
 
     def test_a_note_added_to_a_file_is_loaded_once(self, tmp_path, client):
-        root = tmp_path / "content"
-        shutil.copytree(settings.CONTENT_DIR, root)
+        root = content_copy(tmp_path)
         path = root / "pages" / "getting-help.md"
         path.write_text(path.read_text().replace("\n\n", "\nChanges: 2026-12-01: Added the new helpline.\n\n", 1))
         out = StringIO()
@@ -220,8 +239,7 @@ class TestContentFiles:
         ],
     )
     def test_a_bad_change_line_is_refused_with_its_line(self, tmp_path, line, problem):
-        root = tmp_path / "content"
-        shutil.copytree(settings.CONTENT_DIR, root)
+        root = content_copy(tmp_path)
         path = root / ARTICLE_SLUG / "symptoms.md"
         path.write_text(path.read_text().replace("\n\n", f"\n{line}\n\n", 1))
         number = path.read_text().splitlines().index(line) + 1

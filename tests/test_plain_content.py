@@ -11,7 +11,7 @@ import pytest
 from django.template.loader import render_to_string
 
 from metsinfo.articles import readability
-from metsinfo.articles.models import Article, GlossaryTerm, SupportPage
+from metsinfo.articles.models import Article, ChangeNote, GlossaryTerm, SupportPage
 from tests.conftest import ARTICLE_SLUG
 from tests.helpers import page_text
 
@@ -142,3 +142,10 @@ def test_the_questions_offered_on_each_section_meet_the_nhs_reading_age(client, 
     picker = re.search(r'<section class="question-picker".*?</section>', html, re.S).group(0)
     assert "Add your own question" in picker
     assert_plain(_with_script_words(picker), f"questions on the {kind} page")
+
+
+def test_the_public_change_notes_are_plain():
+    """Readers see these under "Recent changes" and in the feed: measured together, as one text."""
+    notes = list(ChangeNote.objects.values_list("note", flat=True))
+    assert len(notes) >= 10, "the article, its six sections and the three support pages each say what changed"
+    assert_plain(" ".join(notes), "the change notes")
