@@ -7,3 +7,12 @@ class EditorialConfig(AppConfig):
     name = "metsinfo.editorial"
     label = "editorial"
     verbose_name = "Editors' desk"
+
+    def ready(self) -> None:
+        from django.contrib import admin
+
+        from metsinfo.editorial.selection import check_selections
+
+        # django.contrib.admin comes first in INSTALLED_APPS: its ready() has registered every
+        # ModelAdmin by now.
+        check_selections(admin.site)
