@@ -139,12 +139,22 @@ def context(browser: Browser) -> Iterator[BrowserContext]:
     context.close()
 
 
+#: Pages a reader takes to an appointment or a ward, which must open offline among the rest.
+TAKEN_ALONG = ("/my-questions/", "/card/", "/card/sheet/")
+
+
 def test_after_one_visit_every_listed_page_opens_offline_with_the_notice(site: Site, context: BrowserContext):
     listing = offline_list(site.url)
+    assert set(TAKEN_ALONG) <= set(listing["pages"])
     page = context.new_page()
     page.goto(f"{site.url}/articles/{ARTICLE_SLUG}/")
     wait_until_saved(page, listing["version"])
     expect(page.locator("[data-offline-line]")).to_contain_text("Saved for reading offline on ")
+    own = "Can I still go swimming?"
+    page.evaluate(
+        "([key, items]) => localStorage.setItem(key, JSON.stringify({version: 1, items}))",
+        ["metsinfo:my-questions", [{"id": "own:swim", "text": own, "own": True}]],
+    )
 
     go_offline(site, context)
     for path in listing["pages"]:
@@ -157,6 +167,13 @@ def test_after_one_visit_every_listed_page_opens_offline_with_the_notice(site: S
         wait_until_checked(page, listing["version"])
         # Its stylesheet came from the saved copy too.
         assert page.evaluate("getComputedStyle(document.body).fontSize") == "18px", path
+    # The reader's own list is in this browser, read by the saved page's saved script.
+    page.goto(f"{site.url}/my-questions/")
+    expect(page.locator("[data-my-list] li")).to_have_count(1)
+    expect(page.locator("[data-my-list]")).to_contain_text(own)
+    # The card's QR code is part of the page (inline SVG), not a file to fetch.
+    page.goto(f"{site.url}/card/")
+    expect(page.locator(".wallet-card-qr svg.qr")).to_be_visible()
     # A page that was never listed is not there: the browser's own offline error, not a stale page.
     with pytest.raises(PlaywrightError):
         page.goto(f"{site.url}/privacy/")
