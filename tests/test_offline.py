@@ -79,7 +79,7 @@ def test_every_page_links_the_manifest_and_the_offline_script(visitor, url):
 def test_the_list_holds_every_page_a_reader_needs_offline(visitor):
     pages = offline_list(visitor)["pages"]
     article = Article.objects.get(slug=ARTICLE_SLUG)
-    expected = ["/", "/support/", "/glossary/", "/search/", ARTICLE_URL]
+    expected = ["/", "/support/", "/glossary/", "/search/", "/my-questions/", "/card/", "/card/sheet/", ARTICLE_URL]
     expected += [f"{ARTICLE_URL}{kind}/" for kind in SectionKind.values]
     expected += [page.get_absolute_url() for page in SupportPage.objects.published()]
     assert "/support/questions-to-ask/" in expected

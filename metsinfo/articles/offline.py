@@ -35,7 +35,11 @@ OFFLINE_URL_NAMES = (
     "articles:support",
     "articles:glossary",
     "articles:search",
-    # lead adds articles:my_questions, articles:card, articles:card_sheet on merge
+    # The reader's own questions (their list is in the browser's localStorage) and the wallet
+    # card, one and a sheet (its QR code is inline SVG, in the page itself).
+    "articles:my_questions",
+    "articles:card",
+    "articles:card_sheet",
 )
 #: Addresses the worker never saves, whatever the list says: the editors' desk and review links.
 NEVER_SAVED = (f"/{settings.ADMIN_PATH}", "/review/")

@@ -111,9 +111,19 @@
   window.addEventListener("online", function () { showConnection(true); });
   window.addEventListener("offline", function () { showConnection(true); });
 
+  // Ask the worker what is saved: its "saved" message after this visit's check may have gone out
+  // before this page could hear it (the page still loading, or reached through a redirect).
+  function ask() {
+    navigator.serviceWorker.ready.then(function (registration) {
+      if (registration.active) registration.active.postMessage({ type: "check" });
+    });
+  }
+  // A page shown again from the back-forward cache missed what was said while it was away.
+  window.addEventListener("pageshow", function (event) { if (event.persisted) ask(); });
+
   box.hidden = false;
   showSaved();
-  navigator.serviceWorker.register(box.getAttribute("data-worker"), { scope: "/" }).catch(function () {
+  navigator.serviceWorker.register(box.getAttribute("data-worker"), { scope: "/" }).then(ask, function () {
     box.hidden = true;
   });
 })();

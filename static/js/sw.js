@@ -25,6 +25,9 @@ const LOADED_FILE = /\b(?:href|src)="(\/static\/[^"?#]+)"/g;
 const QUIET = { cache: "no-cache", credentials: "omit" };
 
 let saving = null;
+// The checks that visits with a connection started (keep the page, then see whether the content
+// changed), while they run: a page that asks what is saved is answered once they are over.
+const visits = new Set();
 // The saved list's "never" prefixes, once known: their requests are left to the browser alone.
 let never = [];
 
@@ -146,11 +149,12 @@ async function page(event, url) {
     // Checked with the site every time (a 304 when unchanged), so a correction shows at once.
     const response = await fetch(event.request, { cache: "no-cache" });
     // With a connection: keep this page's copy fresh, then see whether the content changed.
-    event.waitUntil(
-      keep(url, response.clone())
-        .then(() => refresh(false))
-        .catch(() => {})
-    );
+    const check = keep(url, response.clone())
+      .then(() => refresh(false))
+      .catch(() => {})
+      .finally(() => visits.delete(check));
+    visits.add(check);
+    event.waitUntil(check);
     return response;
   } catch (error) {
     // No connection: the saved copy; an address with a query (a search) gets its page without one.
@@ -183,8 +187,21 @@ self.addEventListener("activate", (event) => {
   event.waitUntil(self.clients.claim());
 });
 
+// A page asks what is saved once it has loaded. The "saved" message that ends a check goes to the
+// pages open at that moment, which need not include the page the visit opens (still loading, or
+// the far end of a redirect, whose check joins the one its first address started), so a page is
+// answered on its own once the checks under way, its visit's among them, and any save are over.
+async function answer(client) {
+  await Promise.all(visits);
+  if (saving) await saving.catch(() => {});
+  const now = await current();
+  if (now) client.postMessage({ type: "saved", saved: now.saved });
+}
+
 self.addEventListener("message", (event) => {
-  if (event.data && event.data.type === "update") event.waitUntil(refresh(true).catch(() => {}));
+  const type = event.data && event.data.type;
+  if (type === "update") event.waitUntil(refresh(true).catch(() => {}));
+  else if (type === "check" && event.source) event.waitUntil(answer(event.source));
 });
 
 self.addEventListener("fetch", (event) => {
