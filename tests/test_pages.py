@@ -7,7 +7,7 @@ from django.conf import settings
 from django.test import RequestFactory
 
 from metsinfo.articles import views
-from metsinfo.articles.models import Article, GlossaryTerm, Section, SectionKind
+from metsinfo.articles.models import Article, ChangeNote, GlossaryTerm, Section, SectionKind, add_note
 from tests.conftest import ARTICLE_SLUG
 from tests.helpers import page_text
 
@@ -53,11 +53,20 @@ class TestArticlePage:
     def test_trust_information(self, client):
         text = page_text(client.get(ARTICLE_URL).text)
         assert "This is general information, not medical advice." in text
-        # Until a clinician signs off, the date is only when it was updated.
-        assert "Last updated: 25 November 2026" in text and "Page last reviewed" not in text
+        # Until a clinician signs off, the date is only when it was updated: reviewed by the editors
+        # on 25 November, changed on 1 December (the content's newest public change note).
+        assert "Last updated: 1 December 2026" in text and "Page last reviewed" not in text
         assert "Next review due:" in text
         assert "has not yet been clinically reviewed" in text
         assert "Sources" in text
+
+    def test_last_updated_is_the_newer_of_the_review_and_the_newest_change(self, client):
+        ChangeNote.objects.all().delete()
+        assert "Last updated: 25 November 2026" in page_text(client.get(ARTICLE_URL).text)
+        add_note(Section.objects.get(kind="symptoms"), "A new sign to look out for.", date(2026, 12, 5))
+        assert "Last updated: 5 December 2026" in page_text(client.get(ARTICLE_URL).text)
+        add_note(Article.objects.get(slug=ARTICLE_SLUG), "An older note.", date(2026, 11, 1))
+        assert "Last updated: 5 December 2026" in page_text(client.get(ARTICLE_URL).text)
 
     def test_reviewer_is_named_once_signed_off(self, client):
         Article.objects.filter(slug=ARTICLE_SLUG).update(reviewer="Dr A Example, consultant clinical oncologist")
