@@ -135,3 +135,34 @@ def test_staff_without_change_permission_cannot_make_links(client, article):
     user = User.objects.create_user("viewer", password="a long viewer password", is_staff=True)
     client.force_login(user)
     assert client.post(f"/admin/articles/article/{article.pk}/review-link/", {"reviewer": "X"}).status_code == 403
+
+
+def test_approving_twice_records_one_approval_and_both_land_on_the_approved_page(client, link, article):
+    first, second = client.post(link), client.post(link)
+    assert first.status_code == 302
+    assert second.status_code == 200
+    assert f"Approved by {REVIEWER} on" in page_text(second.text), "the second click sees the approved page"
+    assert ReviewApproval.objects.count() == 1
+    approvals = article.history.filter(history_change_reason__startswith="clinically approved")
+    assert approvals.count() == 1, "the second click saves nothing"
+
+
+def test_a_second_approval_that_gets_past_the_check_reads_the_first(article, monkeypatch):
+    """As when two clicks both look before either writes: the constraint refuses the second."""
+    request = review.ReviewRequest(article_id=article.pk, reviewer=REVIEWER, version=review.text_version(article))
+    recorded, created = review.approve(article, request)
+    assert created and recorded is not None
+
+    looked = []
+    real_filter = type(ReviewApproval.objects).filter
+
+    def sees_nothing(manager, *args, **kwargs):  # the look for an earlier approval finds none
+        looked.append(kwargs)
+        return real_filter(manager, *args, **kwargs).none()
+
+    monkeypatch.setattr(type(ReviewApproval.objects), "filter", sees_nothing)
+    again, created_again = review.approve(article, request)
+    monkeypatch.undo()
+    assert looked, "the check was made (and missed the first approval)"
+    assert (again, created_again) == (recorded, False)
+    assert ReviewApproval.objects.count() == 1
