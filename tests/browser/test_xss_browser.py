@@ -37,7 +37,8 @@ DOM_PROBLEMS = r"""() => {
     if (document.querySelector(tag)) bad.push(`<${tag}> present`);
   }
   for (const script of document.scripts) {
-    if (!script.src && script.type !== "application/ld+json") bad.push("inline <script>");
+    // Data blocks (JSON, JSON-LD) are never run; anything else inline is.
+    if (!script.src && !["application/ld+json", "application/json"].includes(script.type)) bad.push("inline <script>");
   }
   return bad;
 }"""
