@@ -90,7 +90,7 @@ def test_1000_made_up_query_strings_add_no_page_to_the_cache(visitor):
     for n in range(1000):
         path = PAGES[n % len(PAGES)]
         asked = [f"{path}?utm_source={n}", f"/search/?q=bone&fbclid={n}", f"/offline.json?{n}"][n % 3]
-        assert reader.get(asked).status_int in (200, 301)
+        assert reader.get(asked, status="*").status_int in (200, 301, 404)  # no page 2 of comments
     assert _pages_cached() <= cached_before, "a made-up query string was kept as a page"
 
 
