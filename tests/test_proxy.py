@@ -20,6 +20,7 @@ satisfy (a copy's age); a slower machine makes them longer, never wrong.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import http.client
 import json
 import math
@@ -54,8 +55,23 @@ POLL_SECONDS = 0.25
 
 
 def unique(path: str) -> str:
-    """``path`` with a query no other request used: a cache entry of its own, the same page."""
-    return f"{path}{'&' if '?' in path else '?'}probe={uuid.uuid4().hex[:12]}"
+    """``path`` with a segment no other request used, for the stub: a cache entry of its own.
+
+    Not a made-up query string: nginx stores no address with a query the site does not expect.
+    """
+    return f"{path}{uuid.uuid4().hex[:12]}/"
+
+
+def fresh(site: ProxiedSite, path: str) -> str:
+    """``path``, its stored copies (gzip and plain) deleted first: the next request is nginx's MISS.
+
+    A page of the real site has one address, so a test that needs a new cache entry of it cannot
+    make one up; nginx treats a missing file as a miss, as after a manual purge.
+    """
+    for encoding in ("gzip", ""):
+        digest = hashlib.md5(f"http127.0.0.1{path}|{encoding}".encode()).hexdigest()  # noqa: S324 (nginx's key hash)
+        (site.proxy.cache_dir / digest[-1] / digest[-3:-1] / digest).unlink(missing_ok=True)
+    return path
 
 
 def sleep_until(moment: float) -> None:
@@ -153,7 +169,7 @@ def test_static_files_come_from_nginx_compressed_and_kept_for_a_year(site):
 
 
 def test_pages_are_compressed_for_readers_who_ask(site):
-    page = fetch(site.proxy.url(unique("/glossary/")), headers={"Accept-Encoding": "gzip, deflate, br"})
+    page = fetch(site.proxy.url(fresh(site, "/glossary/")), headers={"Accept-Encoding": "gzip, deflate, br"})
     assert page.status == 200
     assert page.headers["Content-Encoding"] == "gzip"
     assert "Accept-Encoding" in page.headers["Vary"]
@@ -165,7 +181,7 @@ def test_a_page_says_vary_once(site):
     for accept in ("gzip", "identity"):
         connection = http.client.HTTPConnection("127.0.0.1", site.proxy.port, timeout=20)
         try:
-            connection.request("GET", unique("/glossary/"), headers={"Accept-Encoding": accept})
+            connection.request("GET", fresh(site, "/glossary/"), headers={"Accept-Encoding": accept})
             response = connection.getresponse()
             response.read()
         finally:
@@ -175,7 +191,7 @@ def test_a_page_says_vary_once(site):
 
 
 def test_a_page_is_stored_compressed_and_sent_from_the_cache_as_stored(site):
-    url = site.proxy.url(unique(ARTICLE))
+    url = site.proxy.url(fresh(site, ARTICLE))
     first = fetch(url, headers={"Accept-Encoding": "gzip, deflate, br, zstd"})
     again = fetch(url, headers={"Accept-Encoding": "gzip"})
     assert (first.cache, again.cache) == ("MISS", "HIT")
@@ -190,7 +206,7 @@ def test_a_page_is_stored_compressed_and_sent_from_the_cache_as_stored(site):
 
 def test_reader_pages_are_stored_and_served_from_the_cache(site):
     for path in ("/", ARTICLE, SECTION, "/glossary/", "/support/", "/search/?q=bone"):
-        url = site.proxy.url(unique(path))
+        url = site.proxy.url(fresh(site, path))
         first = fetch(url)
         assert first.status == 200, path
         assert first.cache == "MISS", path
@@ -206,14 +222,47 @@ def test_reader_pages_are_stored_and_served_from_the_cache(site):
         assert again.cache in FROM_CACHE | {"EXPIRED", "REVALIDATED"}, f"{path}: {again.cache}"
         assert again.body == first.body, path
 
-    url = site.proxy.url(unique(ARTICLE))
+    url = site.proxy.url(fresh(site, ARTICLE))
     first = fetch(url)
     unchanged = fetch(url, headers={"If-None-Match": first.headers["ETag"]})
     assert unchanged.status == 304
 
 
+def cache_files(site: ProxiedSite) -> int:
+    return sum(1 for entry in site.proxy.cache_dir.rglob("*") if entry.is_file())
+
+
+def test_1000_made_up_query_strings_add_no_file_to_nginxs_cache(site):
+    """Issue 16: each spelling of an address was a stored page; now only the site's own addresses are."""
+    canonical = ["/", ARTICLE, SECTION, "/glossary/", "/search/?q=bone", "/robots.txt", "/offline.json"]
+    for path in canonical:
+        fetch(site.proxy.url(path))
+    stored = cache_files(site)
+    assert stored >= len(canonical) - 1
+    spellings = [
+        "{page}?utm_source=newsletter-{n}",
+        "{page}?fbclid=IwAR{n}",
+        "{page}?{n}",
+        "/search/?q=bone&x={n}",
+        "/search/?q=bone%20{n}",  # another spelling of "bone n": the application's 301 is not stored
+        "/robots.txt?{n}",
+        "/offline.json?{n}",
+    ]
+    for n in range(1000):
+        page = canonical[n % 4]
+        reply = fetch(site.proxy.url(spellings[n % len(spellings)].format(page=page, n=n)))
+        assert reply.status in (200, 301), reply.status
+        assert reply.cache in {"BYPASS", "MISS"}, reply.cache
+    assert cache_files(site) == stored, "a made-up query string was stored"
+
+    redirected = fetch(site.proxy.url(f"{ARTICLE}?utm_source=x"))
+    assert (redirected.status, redirected.headers["Location"]) == (301, ARTICLE)
+    search = fetch(site.proxy.url("/search/?q=bone+pain&fbclid=1"))
+    assert (search.status, search.headers["Location"]) == (301, "/search/?q=bone+pain")
+
+
 def test_a_cached_page_is_served_while_the_application_is_stopped(site):
-    url = site.proxy.url(unique(ARTICLE))
+    url = site.proxy.url(fresh(site, ARTICLE))
     first = fetch(url)
     stored = time.monotonic()  # nginx stored it before this answer arrived
     assert (first.status, first.cache) == (200, "MISS")
@@ -233,14 +282,14 @@ def test_a_cached_page_is_served_while_the_application_is_stopped(site):
 
         # What was never stored cannot be served: the health check tells a load balancer the truth.
         assert fetch(site.proxy.url("/healthz")).status == 502
-        assert fetch(site.proxy.url(unique("/glossary/"))).status == 502
+        assert fetch(site.proxy.url(fresh(site, "/glossary/"))).status == 502
     finally:
         site.start()
     assert fetch(site.proxy.url("/healthz")).status == 200
 
 
 def test_an_edit_reaches_a_reader_in_the_promised_time_though_nobody_read_the_page_meanwhile(site):
-    url = site.proxy.url(unique(SECTION))
+    url = site.proxy.url(fresh(site, SECTION))
     assert fetch(url).cache == "MISS"
     marker = f"zq{uuid.uuid4().hex[:10]}"
     add_to_section(site, "treatments", marker)
@@ -255,7 +304,7 @@ def test_an_edit_reaches_a_reader_in_the_promised_time_though_nobody_read_the_pa
 
 
 def test_an_edit_reaches_readers_who_keep_reading_in_the_promised_time(site):
-    url = site.proxy.url(unique(SECTION))
+    url = site.proxy.url(fresh(site, SECTION))
     assert fetch(url).cache == "MISS"
     marker = f"zq{uuid.uuid4().hex[:10]}"
     add_to_section(site, "treatments", marker)
@@ -345,7 +394,7 @@ def test_a_staff_session_is_never_served_from_the_cache_nor_stored_in_it(site):
         if attempt == 0:
             assert anonymous.headers["X-Cache-Status"] == "MISS", "the staff page was not stored"
 
-    url = site.proxy.url(unique(ARTICLE))
+    url = site.proxy.url(fresh(site, ARTICLE))
     first = staff.get(url)
     assert first.headers["X-Cache-Status"] == "BYPASS"
     assert "private" in first.headers["Cache-Control"]
@@ -360,7 +409,7 @@ def test_a_staff_session_is_never_served_from_the_cache_nor_stored_in_it(site):
 
 def test_no_response_that_sets_a_cookie_is_served_from_the_cache(site):
     for path in ("/", ARTICLE, SECTION, "/glossary/", "/comments/token/", f"/{settings.ADMIN_PATH}login/"):
-        url = site.proxy.url(unique(path))
+        url = site.proxy.url(fresh(site, path))
         first, second = fetch(url), fetch(url)  # two new visitors, no cookies
         for reply in (first, second):
             if reply.set_cookies:

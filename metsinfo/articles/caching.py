@@ -16,20 +16,30 @@ Why these numbers (each a setting, from the environment):
   medical advice; no purge is needed.
 - ``stale-if-error`` one day: when the application or its database is down, readers still get
   the last good page, which for a patient looking for the urgent-help card beats an error page.
+
+Each address is one entry in every cache, so a page has one address: ``reader_page(query=...)``
+names the parameters a page reads (most read none), and any other query string is answered with a
+301 to the same path with only those (``?utm_source=...`` and ``?fbclid=...`` included). The
+redirect is decided before any cache is consulted, so no spelling is ever stored here; it is
+``public`` (it is the same for everyone) but ``s-maxage=0``, so no shared cache keeps one per
+spelling either (nginx also never stores an address with a query string it does not expect:
+deploy/nginx/metsinfo.conf).
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, QueryDict
 from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
+from django.utils.encoding import escape_uri_path
 from django.views.decorators.cache import cache_page
 from django.views.decorators.gzip import gzip_page
 
@@ -77,7 +87,35 @@ def _with_etag(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
     return wrapper
 
 
-def reader_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+#: What a page does with a parameter it reads: its value as the page uses it ("" drops it).
+Cleaner = Callable[[str], str]
+View = Callable[..., HttpResponse]
+
+
+def canonical_query(request: HttpRequest, query: Mapping[str, Cleaner]) -> str:
+    """The one spelling of this request's query string: the parameters the page reads, cleaned.
+
+    In the order ``query`` names them, one value each (the last, as ``QueryDict.get`` reads it),
+    encoded as ``urlencode`` does; empty values are left out.
+    """
+    pairs = []
+    for name, clean in query.items():
+        value = clean(request.GET[name]) if name in request.GET else ""
+        if value:
+            pairs.append((name, value))
+    return urlencode(pairs)
+
+
+def _to_canonical(request: HttpRequest, query: str) -> HttpResponse:
+    """301 to the page's own address: the same for every visitor, kept by browsers, not by proxies."""
+    response = HttpResponsePermanentRedirect(escape_uri_path(request.path) + (f"?{query}" if query else ""))
+    patch_cache_control(response, public=True, max_age=settings.READER_PAGE_MAX_AGE, s_maxage=0)
+    return response
+
+
+def reader_page(
+    view: View | None = None, *, query: Mapping[str, Cleaner] | None = None, ignore_query: bool = False
+) -> View | Callable[[View], View]:
     """Serve ``view`` as a page every anonymous reader shares: cached here and by any HTTP cache.
 
     What the process keeps is the finished page: its ETag (which ConditionalGetMiddleware would
@@ -85,7 +123,17 @@ def reader_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     compressed bytes (Django's ``gzip_page``, inside the cache; ``cache_page`` keys it by the
     ``Vary: Accept-Encoding`` it adds). A cached hit is then neither hashed nor compressed again;
     GZipMiddleware leaves a response that already has a Content-Encoding alone.
+
+    ``query`` names the parameters the page reads, each with how it cleans the value (search:
+    ``{"q": clean_query}``); a request spelled any other way gets a 301 to its one spelling (see
+    the module's notes). ``ignore_query``, for an address that must answer whatever is appended
+    (``/offline.json``): the query string is dropped and the page without it answers, from the
+    same cache entry. Visitors with a session or a message (staff) are left alone: nothing of
+    theirs is cached.
     """
+    if view is None:
+        return lambda view: reader_page(view, query=query, ignore_query=ignore_query)
+    allowed = dict(query or {})
     cached_view = cache_page(settings.READER_PAGE_PROCESS_SECONDS, cache=PAGES_CACHE)(gzip_page(_with_etag(view)))
 
     @wraps(view)
@@ -95,6 +143,13 @@ def reader_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
             patch_cache_control(response, private=True, no_cache=True)
             patch_vary_headers(response, ["Cookie"])
             return response
+        if ignore_query:
+            request.META["QUERY_STRING"] = ""  # the cache key is the address without it
+            request.GET = QueryDict()
+        else:
+            canonical = canonical_query(request, allowed)
+            if request.META.get("QUERY_STRING", "") != canonical:
+                return _to_canonical(request, canonical)
         response = cached_view(request, *args, **kwargs)
         if response.status_code in (200, 301, 404) and not response.cookies:
             return _public(response)

@@ -73,7 +73,7 @@ def content_version(urls: list[str], stamps: list[tuple]) -> str:
 
 
 @require_safe
-@reader_page
+@reader_page(ignore_query=True)  # answers whatever is appended, as it always has: never redirected
 def offline_list(request: HttpRequest) -> JsonResponse:
     """``/offline.json``: what the service worker saves, and the version of it."""
     urls, stamps = offline_pages()

@@ -99,10 +99,10 @@ def support_page(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
-@reader_page
+@reader_page(query={"q": search.clean_query})
 def search_page(request: HttpRequest) -> HttpResponse:
     """``/search/?q=``: sections, support pages and glossary terms, best first; close words when none."""
-    query = request.GET.get("q", "")[: search.MAX_QUERY].strip()
+    query = search.clean_query(request.GET.get("q", ""))
     answer = search.answer(query)
     context = {
         "query": query,

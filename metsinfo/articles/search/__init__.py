@@ -46,6 +46,14 @@ class Answer:
     suggestions: list[str]  # close words to try when there are no results
 
 
+def clean_query(raw: str) -> str:
+    """The query as the search reads it: at most ``MAX_QUERY`` characters, no surrounding spaces.
+
+    Also the one spelling of ``?q=`` (``reader_page``): longer or padded variants redirect here.
+    """
+    return raw[:MAX_QUERY].strip()
+
+
 def words_of(query: str) -> list[str]:
     """The words searched for: at most MAX_WORDS, each at least two characters.
 
