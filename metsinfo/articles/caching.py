@@ -37,7 +37,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, QueryDict
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
 from django.utils.encoding import escape_uri_path
 from django.views.decorators.cache import cache_page
@@ -114,7 +114,7 @@ def _to_canonical(request: HttpRequest, query: str) -> HttpResponse:
 
 
 def reader_page(
-    view: View | None = None, *, query: Mapping[str, Cleaner] | None = None, ignore_query: bool = False
+    view: View | None = None, *, query: Mapping[str, Cleaner] | None = None
 ) -> View | Callable[[View], View]:
     """Serve ``view`` as a page every anonymous reader shares: cached here and by any HTTP cache.
 
@@ -126,13 +126,11 @@ def reader_page(
 
     ``query`` names the parameters the page reads, each with how it cleans the value (search:
     ``{"q": clean_query}``); a request spelled any other way gets a 301 to its one spelling (see
-    the module's notes). ``ignore_query``, for an address that must answer whatever is appended
-    (``/offline.json``): the query string is dropped and the page without it answers, from the
-    same cache entry. Visitors with a session or a message (staff) are left alone: nothing of
+    the module's notes). Visitors with a session or a message (staff) are left alone: nothing of
     theirs is cached.
     """
     if view is None:
-        return lambda view: reader_page(view, query=query, ignore_query=ignore_query)
+        return lambda view: reader_page(view, query=query)
     allowed = dict(query or {})
     cached_view = cache_page(settings.READER_PAGE_PROCESS_SECONDS, cache=PAGES_CACHE)(gzip_page(_with_etag(view)))
 
@@ -143,13 +141,9 @@ def reader_page(
             patch_cache_control(response, private=True, no_cache=True)
             patch_vary_headers(response, ["Cookie"])
             return response
-        if ignore_query:
-            request.META["QUERY_STRING"] = ""  # the cache key is the address without it
-            request.GET = QueryDict()
-        else:
-            canonical = canonical_query(request, allowed)
-            if request.META.get("QUERY_STRING", "") != canonical:
-                return _to_canonical(request, canonical)
+        canonical = canonical_query(request, allowed)
+        if request.META.get("QUERY_STRING", "") != canonical:
+            return _to_canonical(request, canonical)
         response = cached_view(request, *args, **kwargs)
         if response.status_code in (200, 301, 404) and not response.cookies:
             return _public(response)

@@ -73,7 +73,7 @@ def content_version(urls: list[str], stamps: list[tuple]) -> str:
 
 
 @require_safe
-@reader_page(ignore_query=True)  # answers whatever is appended, as it always has: never redirected
+@reader_page  # sw.js fetches it without a query ('/offline.json?saved' is only a Cache Storage key)
 def offline_list(request: HttpRequest) -> JsonResponse:
     """``/offline.json``: what the service worker saves, and the version of it."""
     urls, stamps = offline_pages()
