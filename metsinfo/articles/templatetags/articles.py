@@ -1,6 +1,7 @@
 """Template tags for reader pages: absolute addresses, structured data, QR codes and link previews."""
 
 import json
+from datetime import date
 from functools import lru_cache
 
 import segno
@@ -50,6 +51,17 @@ def medical_web_page_json_ld(article, url: str) -> SafeString:
             data["lastReviewed"] = article.last_reviewed.isoformat()
     payload = json.dumps(data, ensure_ascii=False).translate(_JSON_ESCAPES)
     return mark_safe(f'<script type="application/ld+json">{payload}</script>')  # noqa: S308 (escaped above)
+
+
+@register.filter
+def last_updated(change_notes, page) -> date:
+    """The newer of the page's review date and its newest public change note (notes come newest first).
+
+    The notes are the filtered value so that a page shown without them (a preview) reads as none.
+    """
+    if change_notes and change_notes[0].date > page.last_reviewed:
+        return change_notes[0].date
+    return page.last_reviewed
 
 
 @register.filter
