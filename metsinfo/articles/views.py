@@ -58,14 +58,15 @@ def section_detail(request: HttpRequest, slug: str, section: str) -> HttpRespons
     index = next((i for i, candidate in enumerate(sections) if candidate.slug == section), None)
     if index is None:
         raise Http404("This article has no such section.")
+    shown = sections[index]
     context = {
         "article": article,
-        "section": sections[index],
+        "section": shown,
         "previous_section": sections[index - 1] if index > 0 else None,
         "next_section": sections[index + 1] if index + 1 < len(sections) else None,
-        "glossary_terms": GlossaryTerm.objects.linked_in(sections[index].plain_html, sections[index].body_html),
-        "question_topics": questions.topics_for_section(sections[index].kind),
-        "change_notes": notes_for(sections[index]),
+        "glossary_terms": GlossaryTerm.objects.linked_in(shown.plain_html, shown.body_html),
+        "question_topics": questions.topics_for_section(shown.kind),
+        "change_notes": notes_for(shown),
     }
     return render(request, "articles/section.html", context)
 

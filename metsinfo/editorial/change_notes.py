@@ -37,7 +37,7 @@ class ChangeNoteMixin:
 
     def save_related(self, request: HttpRequest, form: forms.ModelForm, formsets, change: bool) -> None:
         super().save_related(request, form, formsets, change)  # type: ignore[misc]
-        if note := (form.cleaned_data.get(FIELD) or "").strip():
+        if note := form.cleaned_data.get(FIELD):  # the field strips it
             add_note(form.instance, note)
 
 
